@@ -1,0 +1,112 @@
+# env-doctor build. `make` builds build/env-doctor; see README.md for the rest.
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+VERSION := 0.1.0
+
+.DEFAULT_GOAL := all
+
+PKGS      := yaml-0.1 jansson libpcre2-8
+TEST_PKGS := cmocka
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DED_VERSION='"$(VERSION)"' \
+             $(WARN) $(OPT) $(SANITIZE) -Iinclude -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+
+# Dependencies: found with pkg-config; scripts/bootstrap installs what is missing.
+-include $(BUILD)/deps.mk
+$(BUILD)/deps.mk: scripts/bootstrap
+	@mkdir -p $(BUILD)
+	@scripts/bootstrap --check-or-install
+	@{ echo "DEP_CFLAGS := $$(pkg-config --cflags $(PKGS) $(TEST_PKGS))"; \
+	   echo "DEP_LIBS := $$(pkg-config --libs $(PKGS))"; \
+	   echo "TEST_LIBS := $$(pkg-config --libs $(TEST_PKGS))"; } > $@
+
+LIB_SRCS  := $(sort $(wildcard src/core/*.c src/dockerfile/*.c src/model/*.c \
+                               src/engine/*.c src/report/*.c rules/*.c))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+RULE_SRCS := $(sort $(wildcard rules/*.c))
+RULE_DOCS := $(sort $(wildcard rules/*.md))
+
+GEN_SRCS  := $(BUILD)/gen/rule_list.c $(BUILD)/gen/rule_docs.c
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+LIB       := $(BUILD)/libenvdoctor.a
+BIN       := $(BUILD)/env-doctor
+
+.PHONY: all test asan valgrind run clean install check-deps
+all: $(BIN)
+
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(DEP_LIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/deps.mk
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# Rule registration is generated: a rule file declares ED_RULE(name) and
+# nothing else in the tree needs editing.
+$(BUILD)/gen/rule_list.c: $(RULE_SRCS) scripts/gen-rule-list
+	@mkdir -p $(dir $@)
+	$(Q)scripts/gen-rule-list $(RULE_SRCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/rule_docs.c: $(RULE_DOCS) scripts/embed-docs
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed-docs $(RULE_DOCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -DED_TEST_BIN='"$(abspath $(BIN))"' -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+test: $(BIN) $(TEST_BINS)
+	@tests/run $(BUILD)
+
+asan:
+	$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' test
+
+valgrind: $(BIN) $(TEST_BINS)
+	@VALGRIND=1 tests/run $(BUILD)
+
+run: $(BIN)
+	@echo "== env-doctor dockerfile examples/gpu-training.Dockerfile"
+	-@$(BIN) dockerfile examples/gpu-training.Dockerfile
+	@echo
+	@echo "== env-doctor dockerfile examples/clean.Dockerfile"
+	@$(BIN) dockerfile examples/clean.Dockerfile
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/env-doctor
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
