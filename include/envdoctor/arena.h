@@ -1,0 +1,30 @@
+/* Arena allocation: one arena per linted file; everything is freed at once. */
+#ifndef ENVDOCTOR_ARENA_H
+#define ENVDOCTOR_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct ed_arena ed_arena;
+
+ed_arena *ed_arena_new(void);
+void ed_arena_free(ed_arena *arena);
+
+/* Zeroed memory, aligned for any type. Never returns NULL: running out of
+ * memory ends the process with exit code 3 and a message on stderr. */
+void *ed_arena_alloc(ed_arena *arena, size_t size);
+void *ed_arena_calloc(ed_arena *arena, size_t count, size_t size);
+/* Copy of s[0..len) with a terminating NUL. */
+char *ed_arena_strndup(ed_arena *arena, const char *s, size_t len);
+char *ed_arena_strdup(ed_arena *arena, const char *s);
+char *ed_arena_printf(ed_arena *arena, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *ed_arena_vprintf(ed_arena *arena, const char *fmt, va_list ap);
+
+/* Bytes handed out so far (for tests and benchmarks). */
+size_t ed_arena_used(const ed_arena *arena);
+
+/* Ends the process after an allocation failure (exit 3). */
+_Noreturn void ed_out_of_memory(void);
+
+#endif

@@ -1,0 +1,137 @@
+/* Bump allocator over a chain of blocks. */
+#include "envdoctor/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ARENA_ALIGN = 16, ARENA_BLOCK = 64 * 1024 };
+
+struct block {
+    struct block *next;
+    size_t size;
+    size_t used;
+    _Alignas(16) unsigned char data[];
+};
+
+struct ed_arena {
+    struct block *head;
+    size_t total;
+};
+
+_Noreturn void ed_out_of_memory(void)
+{
+    fputs("env-doctor: out of memory\n", stderr);
+    exit(3);
+}
+
+ed_arena *ed_arena_new(void)
+{
+    ed_arena *arena = calloc(1, sizeof *arena);
+    if (!arena)
+        ed_out_of_memory();
+    return arena;
+}
+
+void ed_arena_free(ed_arena *arena)
+{
+    if (!arena)
+        return;
+    struct block *b = arena->head;
+    while (b) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(arena);
+}
+
+static struct block *new_block(size_t min_size)
+{
+    size_t size = min_size > ARENA_BLOCK ? min_size : ARENA_BLOCK;
+    if (size > SIZE_MAX - sizeof(struct block))
+        ed_out_of_memory();
+    struct block *b = malloc(sizeof(struct block) + size);
+    if (!b)
+        ed_out_of_memory();
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+void *ed_arena_alloc(ed_arena *arena, size_t size)
+{
+    if (size == 0)
+        size = 1;
+    if (size > SIZE_MAX - ARENA_ALIGN)
+        ed_out_of_memory();
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    struct block *b = arena->head;
+    if (!b || b->size - b->used < size) {
+        struct block *fresh = new_block(size);
+        /* A large allocation gets its own block behind the current one, so
+         * the free space of the current block is not wasted. */
+        if (b && size > ARENA_BLOCK / 4) {
+            fresh->next = b->next;
+            b->next = fresh;
+        } else {
+            fresh->next = b;
+            arena->head = fresh;
+        }
+        b = fresh;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    arena->total += size;
+    memset(p, 0, size);
+    return p;
+}
+
+void *ed_arena_calloc(ed_arena *arena, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        ed_out_of_memory();
+    return ed_arena_alloc(arena, count * size);
+}
+
+char *ed_arena_strndup(ed_arena *arena, const char *s, size_t len)
+{
+    char *p = ed_arena_alloc(arena, len + 1);
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *ed_arena_strdup(ed_arena *arena, const char *s)
+{
+    return ed_arena_strndup(arena, s, strlen(s));
+}
+
+char *ed_arena_vprintf(ed_arena *arena, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        n = 0;
+    char *p = ed_arena_alloc(arena, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *ed_arena_printf(ed_arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = ed_arena_vprintf(arena, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t ed_arena_used(const ed_arena *arena)
+{
+    return arena->total;
+}
