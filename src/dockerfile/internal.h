@@ -1,0 +1,79 @@
+/* Internal interfaces between the Dockerfile parser's files. */
+#ifndef ENVDOCTOR_DOCKERFILE_INTERNAL_H
+#define ENVDOCTOR_DOCKERFILE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "envdoctor/arena.h"
+#include "envdoctor/dockerfile.h"
+#include "envdoctor/utf8.h"
+
+/* --- text.c: Go's notion of characters and spaces --- */
+
+#define df_utf8_decode ed_utf8_decode
+/* Go's unicode.IsSpace. */
+bool df_is_unicode_space(unsigned rune);
+/* unicode.IsSpace(rune(b)) for a single byte, as BuildKit's byte loops do. */
+bool df_is_byte_space(unsigned char b);
+/* Bytes of the Unicode space at s (0 when none). */
+size_t df_space_width(const char *s, size_t len);
+/* Trims Unicode spaces on both ends of [*start, *end). */
+void df_trim_space(const char *s, size_t *start, size_t *end);
+/* The [\t\v\f\r ] class of BuildKit's reWhitespace. */
+bool df_is_ws_class(char c);
+
+/* --- json_array.c --- */
+
+typedef enum df_json_status {
+    DF_JSON_OK,         /* an array of strings */
+    DF_JSON_INVALID,    /* not JSON: BuildKit falls back to shell form */
+    DF_JSON_NOT_STRING, /* valid JSON, but an element is not a string: hard error */
+} df_json_status;
+
+/* Parses s[start..end) (leading blanks allowed) as a JSON array of strings,
+ * as Go's encoding/json would. Element words get logical ranges offset by 0
+ * (ranges are indexes into s). On DF_JSON_NOT_STRING, *bad_at is the offset
+ * of the offending element. */
+df_json_status df_json_array(ed_arena *arena, const char *s, size_t start, size_t end,
+                             df_word **words, size_t *nwords, size_t *bad_at);
+
+/* --- words.c: BuildKit's line parsers over the logical line --- */
+
+typedef struct df_wordlist {
+    df_word *items;
+    size_t n, cap;
+} df_wordlist;
+
+void df_wordlist_push(ed_arena *arena, df_wordlist *list, df_word word);
+df_word df_make_word(ed_arena *arena, const char *text, size_t len, size_t lstart, size_t lend);
+
+/* parseWords: quote-aware split keeping quotes and escapes in the words. */
+void df_parse_words(ed_arena *arena, const char *s, size_t start, size_t end, char escape,
+                    df_wordlist *out);
+/* reWhitespace.Split: words separated by runs of [\t\v\f\r ]. */
+void df_split_ws(ed_arena *arena, const char *s, size_t start, size_t end, df_wordlist *out);
+/* extractBuilderFlags: flags at the start of [start, end); returns the offset
+ * where the arguments begin (end when only flags). */
+size_t df_extract_flags(ed_arena *arena, const char *s, size_t start, size_t end, char escape,
+                        df_wordlist *flags);
+
+/* --- node.c --- */
+
+/* Builds the instruction from its logical line s[0..len) (keyword, flags,
+ * arguments by keyword, ONBUILD trigger) and maps every word to the source.
+ * in->segs, in->line_base and in->span must be set. */
+void df_build_node(ed_arena *arena, df_file *file, df_instr *in, const char *s, size_t len);
+
+/* --- heredoc.c --- */
+
+typedef struct df_heredoc_list {
+    df_heredoc *items;
+    size_t n, cap;
+} df_heredoc_list;
+
+/* Finds the heredoc redirections in a logical line, as BuildKit's
+ * heredocsFromLine does (bodies not read yet). */
+void df_find_heredocs(ed_arena *arena, const char *line, size_t len, df_heredoc_list *out);
+
+#endif
