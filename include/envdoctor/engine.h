@@ -1,0 +1,109 @@
+/* Rule engine: the rule registry, the lint context rules see, findings. */
+#ifndef ENVDOCTOR_ENGINE_H
+#define ENVDOCTOR_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "envdoctor/arena.h"
+#include "envdoctor/source.h"
+
+struct df_file;
+struct df_model;
+
+typedef enum ed_severity {
+    ED_SEV_OFF = 0,
+    ED_SEV_INFO = 1,
+    ED_SEV_WARNING = 2,
+    ED_SEV_ERROR = 3,
+} ed_severity;
+
+typedef enum ed_file_kind {
+    ED_KIND_DOCKERFILE = 1,
+    ED_KIND_COMPOSE = 2,
+    ED_KIND_APPTAINER = 4,
+} ed_file_kind;
+
+/* A suggested edit: replace source bytes [start, end) with replacement. */
+typedef struct ed_fix {
+    const char *description;
+    const char *replacement;
+    size_t start, end;
+} ed_fix;
+
+struct ed_rule;
+
+typedef struct ed_finding {
+    const struct ed_rule *rule;
+    ed_severity severity;
+    const char *message;
+    size_t start, end;    /* byte offsets of the offending token */
+    ed_pos begin, finish; /* 1-based; finish is one past the last character */
+    const ed_fix *fix;    /* NULL when there is none */
+} ed_finding;
+
+typedef struct ed_options {
+    const char *const *build_args; /* "KEY=VALUE" (or "KEY": from the environment) */
+    size_t nbuild_args;
+} ed_options;
+
+/* What a rule sees while it runs. */
+typedef struct ed_ctx {
+    ed_arena *arena;
+    const ed_source *src;
+    ed_file_kind kind;
+    const struct df_file *dockerfile; /* ED_KIND_DOCKERFILE */
+    const struct df_model *model;     /* the build model of the Dockerfile */
+    const ed_options *options;
+    const struct ed_rule *rule;       /* the rule now running */
+    ed_finding *findings;
+    size_t nfindings, cap;
+} ed_ctx;
+
+typedef struct ed_rule {
+    const char *id;       /* "ED201" */
+    const char *name;     /* "torch-missing-index-url" */
+    ed_severity severity; /* default */
+    const char *summary;  /* one line */
+    unsigned kinds;       /* ed_file_kind bits the rule applies to */
+    void (*check)(ed_ctx *ctx);
+} ed_rule;
+
+/* Declares a rule; scripts/gen-rule-list registers every ED_RULE in rules/. */
+#define ED_RULE(sym) const ed_rule ed_rule_##sym =
+
+/* All rules, sorted by id, NULL-terminated (generated). */
+extern const ed_rule *const ed_rules_all[];
+
+const ed_rule *ed_rule_find(const char *id_or_name);
+/* The rule's documentation (Markdown), or NULL. */
+const char *ed_rule_doc(const ed_rule *rule);
+
+const char *ed_severity_name(ed_severity severity);
+
+/* Reports a finding of the running rule at source bytes [start, end). */
+void ed_report(ed_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same with a severity other than the rule's default, and a fix. */
+ed_finding *ed_report_with(ed_ctx *ctx, ed_severity severity, size_t start, size_t end,
+                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fills begin/finish from the byte offsets and sorts by position, then rule. */
+void ed_sort_findings(ed_finding *findings, size_t n, const ed_source *src);
+
+/* Result of linting one file. */
+typedef struct ed_file_result {
+    const char *path;
+    ed_file_kind kind;
+    const ed_source *src;
+    ed_finding *findings; /* sorted by line, column, rule id */
+    size_t nfindings;
+} ed_file_result;
+
+/* Lints a Dockerfile held in src; everything is allocated in the arena. */
+void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options *options,
+                        ed_file_result *out);
+
+const char *ed_kind_name(ed_file_kind kind);
+
+#endif

@@ -1,0 +1,98 @@
+/* env-doctor: entry point and subcommand dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "env-doctor " ED_VERSION " - a linter for GPU containers: Dockerfiles, Compose files,\n"
+    "Apptainer definitions. It finds CUDA mismatches before you build.\n"
+    "\n"
+    "Usage:\n"
+    "  env-doctor dockerfile [options] [PATH...]   lint Dockerfiles/Containerfiles\n"
+    "                                              (no PATH: ./Dockerfile, else ./Containerfile;\n"
+    "                                              '-' reads standard input)\n"
+    "  env-doctor rules                            list every rule\n"
+    "  env-doctor explain RULE                     print a rule's documentation (id or name)\n"
+    "  env-doctor dump PATH                        print the parsed Dockerfile (BuildKit's format)\n"
+    "  env-doctor --version | --help\n"
+    "\n"
+    "Options for dockerfile:\n"
+    "  --format text|json      output format (default: text)\n"
+    "  --build-arg KEY=VALUE   a build argument, as for docker build (repeatable)\n"
+    "  --color auto|always|never\n"
+    "                          colour in text output (default: auto: on a terminal,\n"
+    "                          never when NO_COLOR is set)\n"
+    "\n"
+    "Exit status: 0 no errors found, 1 errors found, 2 usage error, 3 an input could\n"
+    "not be read.\n";
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("env-doctor: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'env-doctor --help' for more information.\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+bool cli_option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        (*i)++;
+        return true;
+    }
+    if (arg[n] != '\0')
+        return false;
+    *value = *i + 1 < argc ? argv[*i + 1] : NULL;
+    *i += *value ? 2 : 1;
+    return true;
+}
+
+bool cli_use_color(const char *mode, int fd)
+{
+    if (mode && strcmp(mode, "always") == 0)
+        return true;
+    if (mode && strcmp(mode, "never") == 0)
+        return false;
+    const char *no_color = getenv("NO_COLOR");
+    if (no_color && *no_color)
+        return false;
+    return isatty(fd);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        puts("env-doctor " ED_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "dockerfile") == 0)
+        return cmd_dockerfile(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "dump") == 0)
+        return cmd_dump(argc - 1, argv + 1);
+    return cli_usage_error("unknown command '%s'", cmd);
+}

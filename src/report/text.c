@@ -1,0 +1,51 @@
+/* The text format, for people and for editors that parse `file:line:col:`. */
+#include "envdoctor/report.h"
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RED "\033[1;31m"
+#define YELLOW "\033[1;33m"
+#define CYAN "\033[1;36m"
+#define RESET "\033[0m"
+
+static const char *severity_color(ed_severity s)
+{
+    return s == ED_SEV_ERROR ? RED : s == ED_SEV_WARNING ? YELLOW : CYAN;
+}
+
+void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < files[i].nfindings; k++) {
+            const ed_finding *f = &files[i].findings[k];
+            const char *sev = ed_severity_name(f->severity);
+            if (color)
+                fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " %s " DIM "[%s %s]" RESET "\n",
+                        files[i].path, f->begin.line, f->begin.column, severity_color(f->severity),
+                        sev, f->message, f->rule->id, f->rule->name);
+            else
+                fprintf(out, "%s:%u:%u: %s: %s [%s %s]\n", files[i].path, f->begin.line,
+                        f->begin.column, sev, f->message, f->rule->id, f->rule->name);
+        }
+    }
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+void rep_text_summary(FILE *out, const ed_file_result *files, size_t n, bool color)
+{
+    rep_summary s = rep_count(files, n);
+    size_t total = s.errors + s.warnings + s.info;
+    if (total == 0) {
+        fprintf(out, "%sNo problems found%s in %zu %s.\n", color ? BOLD : "", color ? RESET : "",
+                s.files, plural(s.files, "file", "files"));
+        return;
+    }
+    fprintf(out, "%sFound %zu %s%s (%zu %s, %zu %s, %zu info) in %zu %s.\n", color ? BOLD : "",
+            total, plural(total, "problem", "problems"), color ? RESET : "", s.errors,
+            plural(s.errors, "error", "errors"), s.warnings, plural(s.warnings, "warning", "warnings"),
+            s.info, s.files, plural(s.files, "file", "files"));
+}

@@ -1,0 +1,391 @@
+/* End-to-end tests of the env-doctor program: exact output and exit codes. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conformance.h"
+
+typedef struct run_result {
+    int status;
+    char *out;
+    char *err;
+} run_result;
+
+static char tmpdir[] = "/tmp/env-doctor-cli-XXXXXX";
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *data = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            data = realloc(data, cap);
+        }
+        memcpy(data + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (!data)
+        data = calloc(1, 1);
+    data[len] = '\0';
+    return data;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+}
+
+/* Runs `env-doctor ARGS` in the temporary directory (or its subdirectory
+ * `dir`) with `input` on stdin and the environment prefix `env`. */
+static run_result run_in(const char *dir, const char *env, const char *args, const char *input)
+{
+    write_file("stdin.txt", input ? input : "");
+    /* ED_TEST_WRAPPER runs the program under a checker (tests/run sets it to
+     * valgrind for `make valgrind`). */
+    const char *wrapper = getenv("ED_TEST_WRAPPER");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd %s/%s && env -u NO_COLOR %s %s %s %s <%s/stdin.txt >%s/stdout.txt 2>%s/stderr.txt",
+             tmpdir, dir ? dir : ".", env ? env : "", wrapper ? wrapper : "", ED_TEST_BIN, args,
+             tmpdir, tmpdir, tmpdir);
+    int status = system(cmd);
+    run_result r;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    char path[512];
+    snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+    r.out = slurp(path);
+    snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
+    r.err = slurp(path);
+    return r;
+}
+
+static run_result run_env(const char *env, const char *args, const char *input)
+{
+    return run_in(NULL, env, args, input);
+}
+
+static run_result run(const char *args, const char *input)
+{
+    return run_in(NULL, NULL, args, input);
+}
+
+static void done(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static const char undefined_arg[] = "FROM nvidia/cuda:${CUDA_VERSION}-devel-ubuntu22.04\n"
+                                    "RUN nvcc --version\n";
+static const char clean[] = "ARG CUDA_VERSION=12.4.1\n"
+                            "FROM nvidia/cuda:${CUDA_VERSION}-devel-ubuntu22.04\n";
+
+static int setup(void **state)
+{
+    if (!mkdtemp(tmpdir))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_version(void **state)
+{
+    run_result r = run("--version", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "env-doctor " ED_VERSION "\n");
+    done(&r);
+}
+
+static void test_help(void **state)
+{
+    run_result r = run("--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "env-doctor dockerfile [options] [PATH...]"));
+    assert_string_equal(r.err, "");
+    done(&r);
+}
+
+static void test_usage_errors_exit_2(void **state)
+{
+    run_result r = run("frobnicate", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "env-doctor: unknown command 'frobnicate'"));
+    done(&r);
+    r = run("dockerfile --bogus x", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option '--bogus'"));
+    done(&r);
+    r = run("dockerfile --format yaml x", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--format takes text or json, not yaml"));
+    done(&r);
+    r = run("dockerfile --build-arg", NULL);
+    assert_int_equal(r.status, 2);
+    done(&r);
+}
+
+static void test_text_output_exact(void **state)
+{
+    write_file("Dockerfile.bad", undefined_arg);
+    run_result r = run("dockerfile Dockerfile.bad", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out,
+                        "Dockerfile.bad:1:18: error: FROM uses $CUDA_VERSION, which no ARG before "
+                        "the first FROM declares, so it expands to an empty string "
+                        "[ED002 undefined-arg-in-from]\n");
+    assert_string_equal(r.err, "Found 1 problem (1 error, 0 warnings, 0 info) in 1 file.\n");
+    done(&r);
+}
+
+static void test_clean_file(void **state)
+{
+    write_file("Dockerfile.good", clean);
+    run_result r = run("dockerfile Dockerfile.good", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "No problems found in 1 file.\n");
+    done(&r);
+}
+
+static void test_default_path_and_containerfile(void **state)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/a %s/b %s/c", tmpdir, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    write_file("a/Dockerfile", undefined_arg);
+    write_file("b/Containerfile", undefined_arg);
+    run_result r = run_in("a", NULL, "dockerfile", NULL);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.out, "Dockerfile:1:18: error:", 23) == 0);
+    done(&r);
+    r = run_in("b", NULL, "dockerfile", NULL);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.out, "Containerfile:1:18: error:", 26) == 0);
+    done(&r);
+    r = run_in("c", NULL, "dockerfile", NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "no Dockerfile or Containerfile in the current directory"));
+    done(&r);
+}
+
+static void test_stdin(void **state)
+{
+    run_result r = run("dockerfile -", undefined_arg);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.out, "<stdin>:1:18: error: FROM uses $CUDA_VERSION", 44) == 0);
+    done(&r);
+}
+
+static void test_unreadable_inputs_exit_3_and_others_still_linted(void **state)
+{
+    write_file("Dockerfile.bad", undefined_arg);
+    run_result r = run("dockerfile missing.Dockerfile Dockerfile.bad .", NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "env-doctor: missing.Dockerfile: cannot open: No such file or directory\n"));
+    assert_non_null(strstr(r.err, "env-doctor: .: is a directory\n"));
+    assert_true(strncmp(r.out, "Dockerfile.bad:1:18: error:", 27) == 0);
+    done(&r);
+}
+
+static void test_binary_file_is_a_finding(void **state)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/binary", tmpdir);
+    FILE *f = fopen(path, "wb");
+    fwrite("FROM a\nRUN \0x\n", 1, 14, f);
+    fclose(f);
+    run_result r = run("dockerfile binary", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "binary:2:5: error: file is not text (contains a NUL byte) "
+                               "[ED001 syntax-error]\n");
+    done(&r);
+}
+
+static void test_build_arg_hint(void **state)
+{
+    write_file("Dockerfile.bad", undefined_arg);
+    run_result r = run("dockerfile --build-arg CUDA_VERSION=12.4.1 Dockerfile.bad", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "; --build-arg CUDA_VERSION is given, but a build argument "
+                                  "reaches FROM only through a global ARG [ED002"));
+    done(&r);
+}
+
+static void test_color(void **state)
+{
+    write_file("Dockerfile.bad", undefined_arg);
+    run_result r = run("dockerfile --color=always Dockerfile.bad", NULL);
+    assert_non_null(strstr(r.out, "\033[1;31merror:"));
+    done(&r);
+    r = run("dockerfile Dockerfile.bad", NULL); /* not a terminal */
+    assert_null(strchr(r.out, '\033'));
+    assert_null(strchr(r.err, '\033'));
+    done(&r);
+    r = run_env("NO_COLOR=1", "dockerfile --color=auto Dockerfile.bad", NULL);
+    assert_null(strchr(r.out, '\033'));
+    done(&r);
+}
+
+static void test_json_output(void **state)
+{
+    write_file("Dockerfile.bad", undefined_arg);
+    run_result r = run("dockerfile --format json Dockerfile.bad", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, "");
+    json_error_t error;
+    json_t *root = json_loads(r.out, 0, &error);
+    assert_non_null(root);
+    assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), 1);
+    json_t *tool = json_object_get(root, "tool");
+    assert_string_equal(json_string_value(json_object_get(tool, "name")), "env-doctor");
+    assert_string_equal(json_string_value(json_object_get(tool, "version")), ED_VERSION);
+    json_t *file = json_array_get(json_object_get(root, "files"), 0);
+    assert_string_equal(json_string_value(json_object_get(file, "path")), "Dockerfile.bad");
+    assert_string_equal(json_string_value(json_object_get(file, "kind")), "dockerfile");
+    json_t *f = json_array_get(json_object_get(file, "findings"), 0);
+    assert_string_equal(json_string_value(json_object_get(f, "rule")), "ED002");
+    assert_string_equal(json_string_value(json_object_get(f, "name")), "undefined-arg-in-from");
+    assert_string_equal(json_string_value(json_object_get(f, "severity")), "error");
+    assert_int_equal(json_integer_value(json_object_get(f, "line")), 1);
+    assert_int_equal(json_integer_value(json_object_get(f, "column")), 18);
+    assert_int_equal(json_integer_value(json_object_get(f, "end_line")), 1);
+    assert_int_equal(json_integer_value(json_object_get(f, "end_column")), 33);
+    assert_true(json_is_null(json_object_get(f, "fix")));
+    assert_non_null(strstr(json_string_value(json_object_get(f, "help_uri")), "ED002"));
+    json_t *summary = json_object_get(root, "summary");
+    assert_int_equal(json_integer_value(json_object_get(summary, "files")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "errors")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "warnings")), 0);
+    assert_int_equal(json_integer_value(json_object_get(summary, "info")), 0);
+    json_decref(root);
+    done(&r);
+}
+
+static void test_rules_and_explain(void **state)
+{
+    run_result r = run("rules", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "ED001  syntax-error"));
+    assert_non_null(strstr(r.out, "ED002  undefined-arg-in-from"));
+    done(&r);
+    r = run("explain undefined-arg-in-from", NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "# ED002 undefined-arg-in-from\n", 30) == 0);
+    assert_null(strstr(r.out, "<!--"));
+    done(&r);
+    r = run("explain ed001", NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "# ED001 syntax-error\n", 21) == 0);
+    done(&r);
+    r = run("explain ED999", NULL);
+    assert_int_equal(r.status, 2);
+    done(&r);
+}
+
+static void test_dump(void **state)
+{
+    write_file("Dockerfile.dump", "FROM a AS b\nENV X=1 Y 2\nONBUILD RUN [\"echo\", \"hi\"]\n");
+    run_result r = run("dump Dockerfile.dump", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "(from \"a\" \"AS\" \"b\")\n(onbuild (run \"echo\" \"hi\"))\n");
+    assert_non_null(strstr(r.err, "Dockerfile.dump:2:9: Syntax error - can't find = in \"Y\""));
+    done(&r);
+}
+
+/* Checks one file entry of the JSON contract. */
+static void check_contract_file(json_t *file)
+{
+    assert_true(json_is_string(json_object_get(file, "path")));
+    assert_string_equal(json_string_value(json_object_get(file, "kind")), "dockerfile");
+    json_t *findings = json_object_get(file, "findings");
+    assert_true(json_is_array(findings));
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f) {
+        assert_int_equal(json_object_size(f), 10);
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        assert_true(strcmp(sev, "error") == 0 || strcmp(sev, "warning") == 0 || strcmp(sev, "info") == 0);
+        assert_true(json_integer_value(json_object_get(f, "line")) >= 1);
+        assert_true(json_integer_value(json_object_get(f, "column")) >= 1);
+        assert_true(json_integer_value(json_object_get(f, "end_line")) >=
+                    json_integer_value(json_object_get(f, "line")));
+        assert_true(json_is_string(json_object_get(f, "message")));
+        assert_true(json_is_null(json_object_get(f, "fix")) || json_is_object(json_object_get(f, "fix")));
+    }
+}
+
+static void test_json_contract_on_conformance_files(void **state)
+{
+    const char *base = conformance_dir();
+    if (!base)
+        skip();
+    char abs[1024];
+    assert_non_null(realpath(base, abs));
+    const char *subs[] = {"testfiles", "testfiles-negative", "testfile-line"};
+    for (int s = 0; s < 3; s++) {
+        char cmd[4096], args[4096];
+        snprintf(cmd, sizeof cmd, "ls -d %s/%s/*/Dockerfile %s/%s/Dockerfile > %s/list.txt 2>/dev/null; true",
+                 abs, subs[s], abs, subs[s], tmpdir);
+        assert_int_equal(system(cmd), 0);
+        char listpath[512];
+        snprintf(listpath, sizeof listpath, "%s/list.txt", tmpdir);
+        char *list = slurp(listpath);
+        for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+            snprintf(args, sizeof args, "dockerfile --format json %s", line);
+            run_result r = run(args, NULL);
+            assert_true(r.status == 0 || r.status == 1);
+            json_error_t error;
+            json_t *root = json_loads(r.out, 0, &error);
+            assert_non_null(root);
+            assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), 1);
+            check_contract_file(json_array_get(json_object_get(root, "files"), 0));
+            json_decref(root);
+            done(&r);
+        }
+        free(list);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_usage_errors_exit_2),
+        cmocka_unit_test(test_text_output_exact),
+        cmocka_unit_test(test_clean_file),
+        cmocka_unit_test(test_default_path_and_containerfile),
+        cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_unreadable_inputs_exit_3_and_others_still_linted),
+        cmocka_unit_test(test_binary_file_is_a_finding),
+        cmocka_unit_test(test_build_arg_hint),
+        cmocka_unit_test(test_color),
+        cmocka_unit_test(test_json_output),
+        cmocka_unit_test(test_rules_and_explain),
+        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_json_contract_on_conformance_files),
+    };
+    return cmocka_run_group_tests_name("env-doctor CLI", tests, setup, teardown);
+}
