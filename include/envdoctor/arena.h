@@ -21,6 +21,12 @@ char *ed_arena_printf(ed_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *ed_arena_vprintf(ed_arena *arena, const char *fmt, va_list ap);
 
+/* Room for one more element in an arena array of n elements that only ever
+ * grows through this function (capacity 4, 8, 16, ... is implied by n):
+ * returns the array to store element n into, moved when it was full.
+ *     items = ed_arena_push(arena, items, n, sizeof *items); items[n++] = x; */
+void *ed_arena_push(ed_arena *arena, void *items, size_t n, size_t elem_size);
+
 /* Bytes handed out so far (for tests and benchmarks). */
 size_t ed_arena_used(const ed_arena *arena);
 

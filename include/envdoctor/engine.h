@@ -57,7 +57,7 @@ typedef struct ed_ctx {
     const ed_options *options;
     const struct ed_rule *rule;       /* the rule now running */
     ed_finding *findings;
-    size_t nfindings, cap;
+    size_t nfindings;
 } ed_ctx;
 
 typedef struct ed_rule {

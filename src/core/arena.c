@@ -131,6 +131,17 @@ char *ed_arena_printf(ed_arena *arena, const char *fmt, ...)
     return p;
 }
 
+void *ed_arena_push(ed_arena *arena, void *items, size_t n, size_t elem_size)
+{
+    if (n > 0 && (n < 4 || (n & (n - 1)) != 0))
+        return items; /* not full yet */
+    size_t cap = n < 4 ? 4 : n * 2;
+    void *grown = ed_arena_calloc(arena, cap, elem_size);
+    if (n)
+        memcpy(grown, items, n * elem_size);
+    return grown;
+}
+
 size_t ed_arena_used(const ed_arena *arena)
 {
     return arena->total;

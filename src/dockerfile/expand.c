@@ -7,6 +7,7 @@
  * is one call of process_until (BuildKit's processStopOn). Glob patterns are
  * matched with a set-of-states simulation, linear in the value's length. */
 #include "envdoctor/dfexpand.h"
+#include "envdoctor/utf8.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -242,55 +243,15 @@ static bool is_space(int32_t c)
     }
 }
 
-/* Go's utf8.DecodeRune: an invalid or truncated sequence is U+FFFD, 1 byte. */
+/* Go's utf8.DecodeRune (an invalid or truncated sequence is U+FFFD, 1 byte),
+ * with DF_EOF at the end of the input. */
 static int32_t utf8_decode(const char *p, size_t n, size_t *width)
 {
-    const unsigned char *s = (const unsigned char *)p;
     if (n == 0) {
         *width = 0;
         return DF_EOF;
     }
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *width = 1;
-        return (int32_t)c;
-    }
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    int32_t r;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-        r = (int32_t)(c & 0x1F);
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        r = (int32_t)(c & 0x0F);
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        r = (int32_t)(c & 0x07);
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else {
-        goto bad;
-    }
-    if (n < need || s[1] < lo || s[1] > hi)
-        goto bad;
-    r = (r << 6) | (s[1] & 0x3F);
-    for (size_t i = 2; i < need; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            goto bad;
-        r = (r << 6) | (s[i] & 0x3F);
-    }
-    *width = need;
-    return r;
-bad:
-    *width = 1;
-    return RUNE_ERROR;
+    return (int32_t)ed_utf8_decode(p, n, width);
 }
 
 static void put_rune(ed_buf *b, int32_t r)

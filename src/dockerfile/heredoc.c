@@ -167,14 +167,7 @@ void df_find_heredocs(ed_arena *arena, const char *line, size_t len, df_heredoc_
         if (!match_heredoc(arena, raw, raw_len, &doc))
             continue;
         doc.word = df_make_word(arena, raw, raw_len, words[k].start, words[k].end);
-        if (out->n == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 4;
-            df_heredoc *items = ed_arena_calloc(arena, cap, sizeof *items);
-            if (out->n)
-                memcpy(items, out->items, out->n * sizeof *items);
-            out->items = items;
-            out->cap = cap;
-        }
+        out->items = ed_arena_push(arena, out->items, out->n, sizeof *out->items);
         out->items[out->n++] = doc;
     }
     free(words);

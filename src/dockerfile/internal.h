@@ -42,7 +42,7 @@ df_json_status df_json_array(ed_arena *arena, const char *s, size_t start, size_
 
 typedef struct df_wordlist {
     df_word *items;
-    size_t n, cap;
+    size_t n;
 } df_wordlist;
 
 void df_wordlist_push(ed_arena *arena, df_wordlist *list, df_word word);
@@ -69,7 +69,7 @@ void df_build_node(ed_arena *arena, df_file *file, df_instr *in, const char *s, 
 
 typedef struct df_heredoc_list {
     df_heredoc *items;
-    size_t n, cap;
+    size_t n;
 } df_heredoc_list;
 
 /* Finds the heredoc redirections in a logical line, as BuildKit's

@@ -27,8 +27,6 @@ typedef struct builder {
     df_model *model;
     const build_arg *args;
     size_t nargs;
-    size_t vars_cap;  /* capacity of the vars array being filled */
-    size_t globals_cap;
 } builder;
 
 static const char *build_arg_value(const builder *b, const char *name, size_t len)
@@ -170,11 +168,8 @@ static void record_undefined(expand_ctx *c, const char *name, size_t len, size_t
     ref.from = c->from;
     ref.given_as_build_arg = build_arg_value(c->b, name, len) != NULL;
     ref.suggestion = closest_global(m, name, len, c->before);
-    df_undefined_ref *items = ed_arena_calloc(c->b->arena, m->nundefined + 1, sizeof *items);
-    if (m->nundefined)
-        memcpy(items, m->undefined, m->nundefined * sizeof *items);
-    items[m->nundefined++] = ref;
-    m->undefined = items;
+    m->undefined = ed_arena_push(c->b->arena, m->undefined, m->nundefined, sizeof *m->undefined);
+    m->undefined[m->nundefined++] = ref;
 }
 
 static const char *lookup_cb(void *ctx, const char *name, size_t len, size_t offset)
@@ -212,15 +207,9 @@ static const char *expand_from_word(builder *b, const df_instr *from, const df_w
 
 /* ---- definitions ---- */
 
-static void push_var(builder *b, df_var **vars, size_t *n, size_t *cap, df_var v)
+static void push_var(builder *b, df_var **vars, size_t *n, df_var v)
 {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        df_var *items = ed_arena_calloc(b->arena, *cap, sizeof *items);
-        if (*n)
-            memcpy(items, *vars, *n * sizeof *items);
-        *vars = items;
-    }
+    *vars = ed_arena_push(b->arena, *vars, *n, sizeof **vars);
     (*vars)[(*n)++] = v;
 }
 
@@ -244,10 +233,10 @@ static void define_args(builder *b, int stage, const df_instr *in)
         }
         df_var v = {name, value, in, false};
         if (stage < 0) {
-            push_var(b, &m->global_args, &m->nglobal_args, &b->globals_cap, v);
+            push_var(b, &m->global_args, &m->nglobal_args, v);
         } else {
             df_stage *s = &m->stages[stage];
-            push_var(b, &s->vars, &s->nvars, &b->vars_cap, v);
+            push_var(b, &s->vars, &s->nvars, v);
         }
     }
 }
@@ -263,7 +252,7 @@ static void define_env(builder *b, int stage, const df_instr *in)
         const char *value = expand(b, stage, at, p->value.text, p->value.len);
         const char *key = expand(b, stage, at, p->key.text, p->key.len);
         df_var v = {key ? key : p->key.text, value ? value : "", in, true};
-        push_var(b, &s->vars, &s->nvars, &b->vars_cap, v);
+        push_var(b, &s->vars, &s->nvars, v);
     }
 }
 
@@ -331,11 +320,8 @@ static void add_edge(builder *b, size_t stage, const df_instr *in, const char *r
         if (idx < (long)stage)
             target = (int)idx;
     }
-    df_stage_edge *edges = ed_arena_calloc(b->arena, m->nedges + 1, sizeof *edges);
-    if (m->nedges)
-        memcpy(edges, m->edges, m->nedges * sizeof *edges);
-    edges[m->nedges++] = (df_stage_edge){stage, target, from, in};
-    m->edges = edges;
+    m->edges = ed_arena_push(b->arena, m->edges, m->nedges, sizeof *m->edges);
+    m->edges[m->nedges++] = (df_stage_edge){stage, target, from, in};
 }
 
 static void note_edges(builder *b, size_t stage, const df_instr *in)
@@ -373,7 +359,7 @@ df_model *df_model_build(ed_arena *arena, const df_file *file, const char *const
     m->stage_of = ed_arena_calloc(arena, file->ninstrs ? file->ninstrs : 1, sizeof *m->stage_of);
     build_arg *args = ed_arena_calloc(arena, nbuild_args ? nbuild_args : 1, sizeof *args);
     parse_build_args(arena, build_args, nbuild_args, args);
-    builder b = {arena, m, args, nbuild_args, 0, 0};
+    builder b = {arena, m, args, nbuild_args};
 
     size_t nstages = 0;
     for (size_t i = 0; i < file->ninstrs; i++)
@@ -397,7 +383,6 @@ df_model *df_model_build(ed_arena *arena, const df_file *file, const char *const
             s->from = in;
             s->first = i;
             s->end = file->ninstrs;
-            b.vars_cap = 0;
             resolve_from(&b, s);
         }
         m->stage_of[i] = stage;

@@ -7,14 +7,7 @@
 
 void df_wordlist_push(ed_arena *arena, df_wordlist *list, df_word word)
 {
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        df_word *items = ed_arena_calloc(arena, cap, sizeof *items);
-        if (list->n)
-            memcpy(items, list->items, list->n * sizeof *items);
-        list->items = items;
-        list->cap = cap;
-    }
+    list->items = ed_arena_push(arena, list->items, list->n, sizeof *list->items);
     list->items[list->n++] = word;
 }
 

@@ -7,14 +7,7 @@
 
 static ed_finding *push(ed_ctx *ctx)
 {
-    if (ctx->nfindings == ctx->cap) {
-        size_t cap = ctx->cap ? ctx->cap * 2 : 16;
-        ed_finding *items = ed_arena_calloc(ctx->arena, cap, sizeof *items);
-        if (ctx->nfindings)
-            memcpy(items, ctx->findings, ctx->nfindings * sizeof *items);
-        ctx->findings = items;
-        ctx->cap = cap;
-    }
+    ctx->findings = ed_arena_push(ctx->arena, ctx->findings, ctx->nfindings, sizeof *ctx->findings);
     ed_finding *f = &ctx->findings[ctx->nfindings++];
     memset(f, 0, sizeof *f);
     return f;
