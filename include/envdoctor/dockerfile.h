@@ -130,6 +130,12 @@ typedef struct df_file {
  * result and parsing resumes at the next instruction. */
 df_file *df_parse(const ed_source *src, ed_arena *arena);
 
+/* BuildKit's instruction stage: the checks `docker build` makes after
+ * parsing (argument counts, flags and their values, RUN --mount options,
+ * FROM stage names, ONBUILD triggers, HEALTHCHECK, instructions before the
+ * first FROM). Adds errors to the file, kept in source order. */
+void df_validate(df_file *file, ed_arena *arena);
+
 /* Source offset of an offset in the instruction's logical line. */
 size_t df_source_offset(const df_instr *in, size_t logical_offset);
 /* Source span of a logical range [lstart, lend). */

@@ -76,4 +76,5 @@ typedef struct df_heredoc_list {
  * heredocsFromLine does (bodies not read yet). */
 void df_find_heredocs(ed_arena *arena, const char *line, size_t len, df_heredoc_list *out);
 
+
 #endif

@@ -363,17 +363,15 @@ df_model *df_model_build(ed_arena *arena, const df_file *file, const char *const
 
     size_t nstages = 0;
     for (size_t i = 0; i < file->ninstrs; i++)
-        if (file->instrs[i].kind == DF_FROM && !file->instrs[i].has_error)
+        if (file->instrs[i].kind == DF_FROM)
             nstages++;
     m->stages = ed_arena_calloc(arena, nstages ? nstages : 1, sizeof *m->stages);
 
     int stage = -1;
     for (size_t i = 0; i < file->ninstrs; i++) {
         const df_instr *in = &file->instrs[i];
-        if (in->has_error) {
-            m->stage_of[i] = stage;
-            continue;
-        }
+        /* A FROM with an error (a bad stage name, say) still opens its stage,
+         * so that what follows is not taken for the previous stage. */
         if (in->kind == DF_FROM) {
             if (stage >= 0)
                 m->stages[stage].end = i;
@@ -386,6 +384,8 @@ df_model *df_model_build(ed_arena *arena, const df_file *file, const char *const
             resolve_from(&b, s);
         }
         m->stage_of[i] = stage;
+        if (in->has_error)
+            continue;
         if (in->kind == DF_ARG)
             define_args(&b, stage, in);
         else if (in->kind == DF_ENV && stage >= 0)

@@ -39,7 +39,9 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
     ctx.kind = ED_KIND_DOCKERFILE;
     ctx.options = options ? options : &no_options;
     if (!reject_non_text(&ctx)) {
-        ctx.dockerfile = df_parse(src, arena);
+        df_file *file = df_parse(src, arena);
+        df_validate(file, arena);
+        ctx.dockerfile = file;
         ctx.model = df_model_build(arena, ctx.dockerfile, ctx.options->build_args,
                                    ctx.options->nbuild_args);
         run_rules(&ctx);
