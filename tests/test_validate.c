@@ -418,8 +418,8 @@ static void test_healthcheck(void **state)
          "duplicate flag specified: --interval"},
     };
     static const char *const good[] = {
-        "FROM a\nHEALTHCHECK --interval=30s --timeout=1m30s --start-period=500ms "
-        "--start-interval=1.5s --retries=3 CMD curl -f http://x\n",
+        ("FROM a\nHEALTHCHECK --interval=30s --timeout=1m30s --start-period=500ms "
+         "--start-interval=1.5s --retries=3 CMD curl -f http://x\n"),
         "FROM a\nHEALTHCHECK --interval=0 --timeout=0s --start-period=-0 --retries=+0 CMD [\"x\"]\n",
         "FROM a\nHEALTHCHECK --interval=1ms --timeout=1h2m3.5s --retries=2147483647 CMD x\n",
         "FROM a\nHEALTHCHECK --interval= --retries= CMD x\n",

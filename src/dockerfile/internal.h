@@ -76,5 +76,54 @@ typedef struct df_heredoc_list {
  * heredocsFromLine does (bodies not read yet). */
 void df_find_heredocs(ed_arena *arena, const char *line, size_t len, df_heredoc_list *out);
 
+/* --- gosyntax.c: the Go syntax BuildKit's messages and values depend on --- */
+
+#include <stdint.h>
+
+struct ed_buf;
+
+/* ASCII '0'..'9'. */
+bool df_is_digit(char c);
+/* ASCII 'A'..'Z' to lower case; any other byte as it is. */
+char df_ascii_lower(char c);
+/* A copy of s[0..len) in the arena with its ASCII letters lower-cased. */
+char *df_ascii_lower_dup(ed_arena *arena, const char *s, size_t len);
+/* Whether s equals one of list[0..n). */
+bool df_in_list(const char *s, const char *const *list, size_t n);
+
+/* Go's strconv.Quote (%q) of s[0..len), appended to out. */
+void df_go_quote_buf(struct ed_buf *out, const char *s, size_t len);
+/* Go's strconv.Quote of the string s, in the arena. */
+const char *df_go_quote(ed_arena *arena, const char *s);
+
+/* msg, plus " (did you mean X?)" when an option X is at most 2 edits from val. */
+const char *df_with_suggestion(ed_arena *arena, const char *msg, const char *val,
+                               const char *const *opts, size_t n);
+
+typedef enum df_num_status { DF_NUM_OK, DF_NUM_SYNTAX, DF_NUM_RANGE } df_num_status;
+
+/* strconv.ParseUint(s, base, bits) for base <= 10. */
+df_num_status df_go_parse_uint(const char *s, unsigned base, unsigned bits, uint64_t *out);
+/* strconv.ParseInt(s, 10, 32). */
+df_num_status df_go_parse_int32(const char *s, int64_t *out);
+/* Whether strconv.ParseBool accepts s. */
+bool df_go_is_bool(const char *s);
+/* time.ParseDuration: NULL and the signed duration in *ns, or Go's error message. */
+const char *df_go_parse_duration(ed_arena *arena, const char *s, int64_t *ns);
+/* Whether go-units' RAMInBytes accepts s (tmpfs size=): 1.5, 64m, 2 GiB, ... */
+bool df_go_is_ram_size(ed_arena *arena, const char *s);
+
+typedef struct df_csv_field {
+    const char *text; /* with the CSV quoting removed */
+    size_t at, end;   /* where it is written in the value */
+} df_csv_field;
+
+typedef struct df_csv_list {
+    df_csv_field *items;
+    size_t n;
+} df_csv_list;
+
+/* go-csvvalue's split of a one-line CSV value: NULL, or the error message. */
+const char *df_csv_split(ed_arena *arena, const char *s, df_csv_list *out);
 
 #endif
