@@ -28,13 +28,15 @@ $(BUILD)/deps.mk: scripts/bootstrap
 	   echo "TEST_LIBS := $$(pkg-config --libs $(TEST_PKGS))"; } > $@
 
 LIB_SRCS  := $(sort $(wildcard src/core/*.c src/dockerfile/*.c src/model/*.c \
-                               src/engine/*.c src/report/*.c rules/*.c))
+                               src/engine/*.c src/report/*.c src/shell/*.c src/gpu/*.c \
+                               rules/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 RULE_SRCS := $(sort $(wildcard rules/*.c))
 RULE_DOCS := $(sort $(wildcard rules/*.md))
+KNOWLEDGE := $(sort $(wildcard rules/knowledge/*.yaml))
 
-GEN_SRCS  := $(BUILD)/gen/rule_list.c $(BUILD)/gen/rule_docs.c
+GEN_SRCS  := $(BUILD)/gen/rule_list.c $(BUILD)/gen/rule_docs.c $(BUILD)/gen/knowledge.c
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -79,6 +81,11 @@ $(BUILD)/gen/rule_list.c: $(RULE_SRCS) scripts/gen-rule-list
 $(BUILD)/gen/rule_docs.c: $(RULE_DOCS) scripts/embed-docs
 	@mkdir -p $(dir $@)
 	$(Q)scripts/embed-docs $(RULE_DOCS) > $@.tmp && mv $@.tmp $@
+
+# The knowledge base (rules/knowledge/*.yaml), one C string per file.
+$(BUILD)/gen/knowledge.c: $(KNOWLEDGE) scripts/embed-knowledge
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed-knowledge $(KNOWLEDGE) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(dir $@)
