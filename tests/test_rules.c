@@ -32,7 +32,7 @@ static ed_file_result lint(ed_arena *arena, const char *text, const char *const 
 {
     ed_source *src = ed_arena_alloc(arena, sizeof *src);
     ed_source_init(src, arena, "Dockerfile", text, strlen(text));
-    ed_options options = {build_args, nbuild_args};
+    ed_options options = {.build_args = build_args, .nbuild_args = nbuild_args};
     ed_file_result result;
     ed_lint_dockerfile(arena, src, &options, &result);
     return result;

@@ -10,6 +10,7 @@
 
 struct df_file;
 struct df_model;
+struct gpu_model;
 
 typedef enum ed_severity {
     ED_SEV_OFF = 0,
@@ -45,6 +46,8 @@ typedef struct ed_finding {
 typedef struct ed_options {
     const char *const *build_args; /* "KEY=VALUE" (or "KEY": from the environment) */
     size_t nbuild_args;
+    int gpu;                 /* gpu_mode: 0 auto, 1 always, 2 never */
+    const char *context_dir; /* build context (requirements files); NULL: the file's folder */
 } ed_options;
 
 /* What a rule sees while it runs. */
@@ -54,6 +57,7 @@ typedef struct ed_ctx {
     ed_file_kind kind;
     const struct df_file *dockerfile; /* ED_KIND_DOCKERFILE */
     const struct df_model *model;     /* the build model of the Dockerfile */
+    const struct gpu_model *gpu;      /* the GPU view of the build model */
     const ed_options *options;
     const struct ed_rule *rule;       /* the rule now running */
     ed_finding *findings;

@@ -73,6 +73,12 @@ df_model *df_model_build(ed_arena *arena, const df_file *file, const char *const
  * of its stage sees it, before that instruction runs; NULL when unset. */
 const char *df_model_lookup(const df_model *model, size_t instr, const char *name);
 
+/* The ARG/ENV definition instruction `instr` sees for `name` (ENV first),
+ * or NULL; lets a rule point at where a value was set. */
+const df_var *df_model_find(const df_model *model, size_t instr, const char *name);
+/* Source span of a definition's value (the ENV/ARG word), or its instruction. */
+df_span df_var_span(const df_var *var);
+
 /* The stage whose FROM names an image (the end of the FROM chain). */
 const df_stage *df_model_root(const df_model *model, const df_stage *stage);
 

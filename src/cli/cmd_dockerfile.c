@@ -13,6 +13,8 @@ typedef enum { FORMAT_TEXT, FORMAT_JSON } output_format;
 typedef struct args {
     output_format format;
     const char *color;
+    int gpu;
+    const char *context;
     const char **build_args;
     size_t nbuild_args;
     const char **paths;
@@ -42,6 +44,18 @@ static int parse_args(int argc, char **argv, args *a)
             if (!value || !*value || *value == '=')
                 return cli_usage_error("--build-arg takes KEY=VALUE");
             a->build_args[a->nbuild_args++] = value;
+        } else if (cli_option_value(argc, argv, &i, "--gpu", &value)) {
+            static const char *const modes[] = {"auto", "always", "never"};
+            a->gpu = -1;
+            for (int m = 0; m < 3 && value; m++)
+                if (strcmp(value, modes[m]) == 0)
+                    a->gpu = m;
+            if (a->gpu < 0)
+                return cli_usage_error("--gpu takes auto, always or never");
+        } else if (cli_option_value(argc, argv, &i, "--context", &value)) {
+            if (!value || !*value)
+                return cli_usage_error("--context takes a directory");
+            a->context = value;
         } else if (cli_option_value(argc, argv, &i, "--color", &value)) {
             if (!value || (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never")))
                 return cli_usage_error("--color takes auto, always or never");
@@ -96,7 +110,7 @@ int cmd_dockerfile(int argc, char **argv)
         a.npaths = 1;
     }
 
-    ed_options options = {a.build_args, a.nbuild_args};
+    ed_options options = {a.build_args, a.nbuild_args, a.gpu, a.context};
     ed_arena *arena = ed_arena_new();
     ed_file_result *results = ed_arena_calloc(arena, a.npaths, sizeof *results);
     size_t nresults = 0;

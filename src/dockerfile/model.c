@@ -98,6 +98,29 @@ const char *df_model_lookup(const df_model *m, size_t instr, const char *name)
     return v ? v->value : NULL;
 }
 
+const df_var *df_model_find(const df_model *m, size_t instr, const char *name)
+{
+    if (instr >= m->file->ninstrs)
+        return NULL;
+    return lookup_var(m, m->stage_of[instr], instr, name, strlen(name));
+}
+
+df_span df_var_span(const df_var *var)
+{
+    const df_instr *in = var->instr;
+    if (!in)
+        return (df_span){0, 0};
+    size_t len = strlen(var->name);
+    for (size_t i = 0; i < in->npairs; i++)
+        if (in->pairs[i].key.len == len && memcmp(in->pairs[i].key.text, var->name, len) == 0)
+            return in->pairs[i].value.len ? in->pairs[i].value.span : in->pairs[i].key.span;
+    for (size_t i = 0; i < in->nargs; i++)
+        if (strncmp(in->args[i].text, var->name, len) == 0 &&
+            (in->args[i].text[len] == '=' || in->args[i].text[len] == '\0'))
+            return in->args[i].span;
+    return in->span;
+}
+
 const df_stage *df_model_root(const df_model *m, const df_stage *stage)
 {
     return &m->stages[stage->root];

@@ -3,6 +3,7 @@
 
 #include "envdoctor/dockerfile.h"
 #include "envdoctor/engine.h"
+#include "envdoctor/gpu.h"
 #include "envdoctor/model.h"
 
 /* A file that is not text gets one syntax-error finding and nothing else. */
@@ -15,6 +16,18 @@ static bool reject_non_text(ed_ctx *ctx)
     ctx->rule = ed_rule_find("ED001");
     ed_report(ctx, at, at + 1, "%s", why);
     return true;
+}
+
+/* The build context: --context, else the Dockerfile's folder (none for stdin). */
+static const char *context_dir(ed_arena *arena, const ed_source *src, const ed_options *options)
+{
+    if (options->context_dir)
+        return options->context_dir;
+    if (!src->path || strcmp(src->path, "<stdin>") == 0)
+        return NULL;
+    const char *slash = strrchr(src->path, '/');
+    return slash ? ed_arena_strndup(arena, src->path, (size_t)(slash - src->path) + (slash == src->path))
+                 : ".";
 }
 
 static void run_rules(ed_ctx *ctx)
@@ -44,6 +57,8 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
         ctx.dockerfile = file;
         ctx.model = df_model_build(arena, ctx.dockerfile, ctx.options->build_args,
                                    ctx.options->nbuild_args);
+        ctx.gpu = gpu_model_build(arena, ctx.model, kb_get(), (gpu_mode)ctx.options->gpu,
+                                  context_dir(arena, src, ctx.options));
         run_rules(&ctx);
     }
     ed_sort_findings(ctx.findings, ctx.nfindings, src);

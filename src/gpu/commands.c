@@ -1,0 +1,104 @@
+/* The commands of a stage's RUN instructions: shell form, exec form, heredoc
+ * scripts and ONBUILD RUN, each split into simple commands by the shell
+ * model, with package-manager calls parsed and a way back to the source. */
+#include <string.h>
+
+#include "envdoctor/gpu.h"
+#include "gpu_internal.h"
+
+df_span gpu_span(const gpu_cmd *c, size_t start, size_t end)
+{
+    if (c->direct)
+        return (df_span){c->base + start, c->base + end};
+    return df_source_span(c->instr, c->base + start, c->base + end);
+}
+
+df_span gpu_word_span(const gpu_cmd *c, const sh_word *w)
+{
+    return gpu_span(c, w->start, w->end);
+}
+
+df_span gpu_req_span(const gpu_cmd *c, const sh_req *r)
+{
+    return gpu_span(c, r->name_start, r->name_end);
+}
+
+static bool is_shell(const char *program)
+{
+    static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
+    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
+        if (strcmp(program, shells[i]) == 0)
+            return true;
+    return false;
+}
+
+/* `RUN <<EOF` runs the heredoc as a script; so does `RUN bash <<EOF` (a
+ * shell reading its script from standard input). `RUN python3 <<EOF` does
+ * not: that body is Python. */
+static bool heredoc_is_script(const sh_script *line)
+{
+    const sh_command *first = NULL;
+    for (size_t i = 0; i < line->ncmds; i++)
+        if (line->cmds[i].nwords > 0) {
+            first = &line->cmds[i];
+            break;
+        }
+    if (!first)
+        return true;
+    return is_shell(sh_program(first)) && !sh_shell_payload(first);
+}
+
+static void add_script(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index,
+                       bool onbuild, const sh_script *script, bool direct, size_t base)
+{
+    for (size_t i = 0; i < script->ncmds; i++) {
+        stage->cmds = ed_arena_push(b->arena, stage->cmds, stage->ncmds, sizeof *stage->cmds);
+        gpu_cmd *c = &stage->cmds[stage->ncmds++];
+        memset(c, 0, sizeof *c);
+        c->instr = in;
+        c->index = index;
+        c->stage = (size_t)(stage - b->model->stages);
+        c->onbuild = onbuild;
+        c->cmd = &script->cmds[i];
+        c->direct = direct;
+        c->base = base;
+        sh_pkgcmd *pkg = ed_arena_alloc(b->arena, sizeof *pkg);
+        if (sh_pkgcmd_parse(b->arena, c->cmd, pkg))
+            c->pkg = pkg;
+    }
+}
+
+static void add_exec_form(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index,
+                          bool onbuild)
+{
+    const char **argv = ed_arena_calloc(b->arena, in->nargs + 1, sizeof *argv);
+    size_t *starts = ed_arena_calloc(b->arena, in->nargs + 1, sizeof *starts);
+    size_t *ends = ed_arena_calloc(b->arena, in->nargs + 1, sizeof *ends);
+    for (size_t i = 0; i < in->nargs; i++) {
+        argv[i] = in->args[i].text;
+        starts[i] = in->args[i].lstart;
+        ends[i] = in->args[i].lend;
+    }
+    sh_script *script = sh_from_argv(b->arena, argv, starts, ends, in->nargs);
+    add_script(b, stage, in, index, onbuild, script, false, 0);
+}
+
+void gpu_add_run(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index, bool onbuild)
+{
+    if (in->nargs == 0)
+        return;
+    if (in->json) {
+        add_exec_form(b, stage, in, index, onbuild);
+        return;
+    }
+    const df_word *text = &in->args[0];
+    sh_script *line = sh_parse(b->arena, text->text, text->len);
+    add_script(b, stage, in, index, onbuild, line, false, text->lstart);
+    if (in->nheredocs == 0 || !heredoc_is_script(line))
+        return;
+    for (size_t i = 0; i < in->nheredocs; i++) {
+        const df_heredoc *doc = &in->heredocs[i];
+        sh_script *body = sh_parse(b->arena, doc->content, doc->content_len);
+        add_script(b, stage, in, index, onbuild, body, true, doc->body.start);
+    }
+}

@@ -1,0 +1,202 @@
+/* The GPU model: commands of every RUN form with exact positions, variables
+ * and package indexes as a command sees them, image facts, GPU intent. */
+#include "testutil.h"
+
+#include "envdoctor/gpu.h"
+
+static ed_arena *arena;
+static ed_source src;
+static gpu_model *model;
+
+static gpu_model *build_mode(const char *text, gpu_mode mode)
+{
+    if (arena)
+        ed_arena_free(arena);
+    arena = ed_arena_new();
+    ed_source_init(&src, arena, "Dockerfile", text, strlen(text));
+    df_file *file = df_parse(&src, arena);
+    df_model *df = df_model_build(arena, file, NULL, 0);
+    model = gpu_model_build(arena, df, kb_get(), mode, NULL);
+    return model;
+}
+
+static gpu_model *build(const char *text)
+{
+    return build_mode(text, GPU_AUTO);
+}
+
+static int teardown(void **state)
+{
+    ed_arena_free(arena);
+    arena = NULL;
+    return 0;
+}
+
+static void assert_at(df_span span, unsigned line, unsigned col, unsigned end_col)
+{
+    ed_pos a = ed_source_pos(&src, span.start), b = ed_source_pos(&src, span.end);
+    assert_int_equal(a.line, line);
+    assert_int_equal(a.column, col);
+    assert_int_equal(b.column, end_col);
+}
+
+/* The first requirement named `name` in the stage, with its command. */
+static const sh_req *find_req(const gpu_stage *s, const char *name, const gpu_cmd **cmd)
+{
+    for (size_t i = 0; i < s->ncmds; i++) {
+        const sh_pkgcmd *p = s->cmds[i].pkg;
+        for (size_t k = 0; p && k < p->nreqs; k++)
+            if (strcmp(p->reqs[k].name, name) == 0) {
+                *cmd = &s->cmds[i];
+                return &p->reqs[k];
+            }
+    }
+    fail_msg("no requirement %s", name);
+    return NULL;
+}
+
+static void test_shell_form_positions_across_continuations(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nRUN apt-get update && \\\n    # tools\n"
+                         "    pip3 install --no-cache-dir \\\n        \"torch==2.5.1\" numpy\n");
+    const gpu_cmd *c;
+    const sh_req *r = find_req(&m->stages[0], "torch", &c);
+    assert_string_equal(r->pinned, "2.5.1");
+    assert_at(gpu_req_span(c, r), 5, 10, 15);
+    assert_string_equal(c->pkg->program, "pip3");
+}
+
+static void test_exec_form_positions(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nRUN [\"pip\", \"install\", \"torch\"]\n");
+    const gpu_cmd *c;
+    const sh_req *r = find_req(&m->stages[0], "torch", &c);
+    assert_at(gpu_req_span(c, r), 2, 25, 30);
+}
+
+static void test_heredoc_script_positions(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nRUN <<EOF\nset -e\npip install \\\n  torch\nEOF\n"
+                         "RUN python3 <<EOF\nimport os\nEOF\n");
+    const gpu_cmd *c;
+    const sh_req *r = find_req(&m->stages[0], "torch", &c);
+    assert_true(c->direct);
+    assert_at(gpu_req_span(c, r), 5, 3, 8);
+    /* a python heredoc is not shell: only `python3` itself is a command */
+    size_t in_second = 0;
+    for (size_t i = 0; i < m->stages[0].ncmds; i++)
+        in_second += m->stages[0].cmds[i].instr->start_line == 7;
+    assert_int_equal(in_second, 1);
+}
+
+static void test_onbuild_and_sh_c(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nONBUILD RUN pip install torch\n"
+                         "RUN sh -c 'pip install \"jax[cuda12]\"'\n");
+    const gpu_cmd *c;
+    const sh_req *r = find_req(&m->stages[0], "torch", &c);
+    assert_true(c->onbuild);
+    assert_at(gpu_req_span(c, r), 2, 25, 30);
+    r = find_req(&m->stages[0], "jax", &c);
+    assert_at(gpu_req_span(c, r), 3, 25, 28);
+    assert_string_equal(r->extras[0], "cuda12");
+}
+
+static void test_variables_and_indexes(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nARG CU=cu124\n"
+                         "ENV PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/${CU}\n"
+                         "RUN export PIP_FIND_LINKS=/wheels && pip install torch -i https://pypi.org/simple\n");
+    const gpu_cmd *c;
+    find_req(&m->stages[0], "torch", &c);
+    assert_string_equal(gpu_cmd_var(m, c, "PIP_FIND_LINKS"), "/wheels");
+    size_t n;
+    gpu_index *ix = gpu_cmd_indexes(arena, m, c, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(ix[0].url, "https://pypi.org/simple");
+    assert_false(ix[0].extra);
+    assert_int_equal(ix[0].torch.kind, KB_INDEX_NONE);
+    assert_at(ix[0].span, 4, 59, 82);
+    assert_true(ix[1].extra);
+    assert_true(ix[1].from_env);
+    assert_string_equal(ix[1].variable, "PIP_EXTRA_INDEX_URL");
+    assert_string_equal(ix[1].url, "https://download.pytorch.org/whl/cu124");
+    assert_int_equal(ix[1].torch.kind, KB_INDEX_CUDA);
+    assert_at(ix[1].span, 3, 25, 63);
+    assert_true(ix[2].find_links);
+}
+
+static void test_index_from_expanded_option(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nARG TORCH_INDEX=https://download.pytorch.org/whl/cu121\n"
+                         "RUN pip install torch --index-url $TORCH_INDEX\n");
+    const gpu_cmd *c;
+    find_req(&m->stages[0], "torch", &c);
+    size_t n;
+    gpu_index *ix = gpu_cmd_indexes(arena, m, c, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(ix[0].torch.suffix, "cu121");
+}
+
+static void test_image_facts_through_stage_chain(void **state)
+{
+    gpu_model *m = build("ARG CUDA=12.4.1\nFROM nvidia/cuda:${CUDA}-cudnn-devel-ubuntu22.04 AS base\n"
+                         "FROM base AS app\nRUN true\n");
+    assert_int_equal(m->nstages, 2);
+    const gpu_stage *app = &m->stages[1];
+    assert_ptr_equal(app->root, &m->df->stages[0]);
+    assert_int_equal(app->image.vendor, KB_VENDOR_NVIDIA);
+    assert_int_equal(app->image.cuda.major, 12);
+    assert_int_equal(app->image.cuda.minor, 4);
+    assert_int_equal(app->image.has_nvcc, KB_YES);
+    assert_true(app->gpu_intended);
+}
+
+static void test_intent(void **state)
+{
+    gpu_model *m = build("FROM python:3.12 AS web\nRUN pip install flask torch\n");
+    assert_false(m->stages[0].gpu_intended); /* torch from PyPI alone is no evidence */
+
+    m = build("FROM python:3.12\nRUN pip install torch --index-url https://download.pytorch.org/whl/cu124\n");
+    assert_true(m->stages[0].gpu_intended);
+    assert_string_equal(m->stages[0].intent, "installs torch from the cu124 index");
+    assert_at(m->stages[0].intent_span, 2, 17, 22);
+
+    m = build("FROM python:3.12\nENV NVIDIA_VISIBLE_DEVICES=all\n");
+    assert_true(m->stages[0].gpu_intended);
+    assert_at(m->stages[0].intent_span, 2, 5, 27);
+
+    m = build("FROM python:3.12\nRUN pip install \"jax[cuda12]\"\n");
+    assert_true(m->stages[0].gpu_intended);
+
+    m = build("FROM python:3.12\nRUN MAX_JOBS=4 pip install flash-attn --no-build-isolation\n");
+    assert_true(m->stages[0].gpu_intended);
+
+    m = build("FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build\nRUN make\n"
+              "FROM python:3.12-slim\nCOPY --from=build /app /app\n");
+    assert_true(m->stages[1].gpu_intended);
+    assert_string_equal(m->stages[1].intent, "copies files from the GPU stage build");
+
+    m = build("FROM rocm/pytorch:latest\nRUN pip install numpy\n");
+    assert_false(m->stages[0].gpu_intended); /* AMD, not NVIDIA */
+
+    m = build_mode("FROM python:3.12\n", GPU_ALWAYS);
+    assert_true(m->stages[0].gpu_intended);
+    m = build_mode("FROM nvidia/cuda:12.4.1-base-ubuntu22.04\n", GPU_NEVER);
+    assert_false(m->stages[0].gpu_intended);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_shell_form_positions_across_continuations, teardown),
+        cmocka_unit_test_teardown(test_exec_form_positions, teardown),
+        cmocka_unit_test_teardown(test_heredoc_script_positions, teardown),
+        cmocka_unit_test_teardown(test_onbuild_and_sh_c, teardown),
+        cmocka_unit_test_teardown(test_variables_and_indexes, teardown),
+        cmocka_unit_test_teardown(test_index_from_expanded_option, teardown),
+        cmocka_unit_test_teardown(test_image_facts_through_stage_chain, teardown),
+        cmocka_unit_test_teardown(test_intent, teardown),
+    };
+    return cmocka_run_group_tests_name("gpu model", tests, NULL, NULL);
+}
