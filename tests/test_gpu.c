@@ -186,6 +186,47 @@ static void test_intent(void **state)
     assert_false(m->stages[0].gpu_intended);
 }
 
+static void test_cuda_builds(void **state)
+{
+    gpu_model *m = build("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
+                         "RUN apt-get install -y build-essential cuda-compat-12-4\n"
+                         "RUN pip install flash-attn\n"
+                         "RUN MAX_JOBS=4 pip install flash-attn --no-build-isolation\n"
+                         "RUN pip install git+https://github.com/NVIDIA/apex\n"
+                         "RUN FLASH_ATTENTION_SKIP_CUDA_BUILD=TRUE pip install flash-attn --no-build-isolation\n"
+                         "ENV TORCH_CUDA_ARCH_LIST=\"8.0 9.0\"\nRUN python3 setup.py install\n"
+                         "RUN nvcc -o k k.cu\n");
+    const gpu_stage *s = &m->stages[0];
+    assert_int_equal(s->ntoolkits, 0);
+    assert_int_equal(s->nbuilds, 4);
+    assert_string_equal(s->builds[0].package, "flash-attn");
+    assert_at(s->builds[0].span, 4, 28, 38);
+    assert_string_equal(s->builds[0].what, "flash-attn is built from source (--no-build-isolation)");
+    assert_string_equal(s->builds[1].package, "apex");
+    assert_null(s->builds[2].package);
+    assert_at(s->builds[2].span, 8, 13, 21);
+    assert_string_equal(s->builds[3].what, "nvcc is run");
+    assert_false(gpu_stage_has_nvcc(s, s->builds[0].cmd));
+}
+
+static void test_toolkits_and_nvcc(void **state)
+{
+    gpu_model *m = build("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS base\n"
+                         "RUN pip install flash-attn --no-build-isolation\n"
+                         "RUN apt-get install -y cuda-nvcc-12-4\n"
+                         "RUN pip install flash-attn --no-build-isolation\n"
+                         "FROM base\nRUN nvcc --version\n");
+    const gpu_stage *s = &m->stages[0];
+    assert_int_equal(s->ntoolkits, 1);
+    assert_int_equal(s->toolkits[0].version.major, 12);
+    assert_int_equal(s->toolkits[0].version.minor, 4);
+    assert_at(s->toolkits[0].span, 3, 24, 38);
+    assert_int_equal(s->nbuilds, 2);
+    assert_false(gpu_stage_has_nvcc(s, s->builds[0].cmd));
+    assert_true(gpu_stage_has_nvcc(s, s->builds[1].cmd));
+    assert_true(gpu_stage_has_nvcc(&m->stages[1], 0)); /* inherited from the parent stage */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +238,8 @@ int main(void)
         cmocka_unit_test_teardown(test_index_from_expanded_option, teardown),
         cmocka_unit_test_teardown(test_image_facts_through_stage_chain, teardown),
         cmocka_unit_test_teardown(test_intent, teardown),
+        cmocka_unit_test_teardown(test_cuda_builds, teardown),
+        cmocka_unit_test_teardown(test_toolkits_and_nvcc, teardown),
     };
     return cmocka_run_group_tests_name("gpu model", tests, NULL, NULL);
 }

@@ -47,13 +47,36 @@ typedef struct gpu_index {
     kb_torch_index torch;  /* what it is if it is PyTorch's index */
 } gpu_index;
 
+/* Something in a stage that compiles CUDA code (needs nvcc at build time). */
+typedef struct gpu_build {
+    size_t cmd;            /* index into the stage's cmds */
+    const char *what;      /* for messages: "flash-attn is built from source (--no-build-isolation)" */
+    const char *package;   /* the Python package built (PEP 503 name), or NULL (nvcc, cmake, setup.py) */
+    const kb_cuda_package *known; /* the knowledge base entry of that package, or NULL */
+    df_span span;          /* the package name or the program word */
+} gpu_build;
+
+/* A CUDA toolkit installed by an OS or conda package manager. */
+typedef struct gpu_toolkit {
+    size_t cmd;            /* index into the stage's cmds */
+    const sh_req *req;
+    kb_version version;    /* X.Y from the package name, {-1,-1,-1} when it has none */
+    kb_tri nvcc;           /* whether the package brings nvcc */
+    df_span span;          /* the package name */
+} gpu_toolkit;
+
 typedef struct gpu_stage {
     const df_stage *stage;
+    const struct gpu_stage *parent; /* the stage FROM names, or NULL */
     const df_stage *root;    /* end of the FROM chain: the stage naming an image */
     kb_image_facts image;    /* facts of the root image (vendor UNKNOWN when not known) */
     bool image_known;        /* the root image parsed as a reference */
     gpu_cmd *cmds;           /* the stage's commands, in order */
     size_t ncmds;
+    gpu_build *builds;       /* CUDA compilation in this stage (ONBUILD triggers excluded) */
+    size_t nbuilds;
+    gpu_toolkit *toolkits;   /* CUDA toolkits installed in this stage */
+    size_t ntoolkits;
     bool gpu_intended;       /* the stage is meant to use an NVIDIA GPU */
     const char *intent;      /* why, for messages ("installs torch from the cu124 index") */
     df_span intent_span;     /* the token that shows it */
@@ -87,6 +110,13 @@ const char *gpu_expand(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, co
 /* The Python package indexes a pip/uv command uses, in order: its own
  * options, then PIP_/UV_ variables of the stage; *n gets the count. */
 gpu_index *gpu_cmd_indexes(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n);
+
+/* nvcc is available to the stage's command `cmd`: the image has it, or a
+ * toolkit with nvcc was installed by an earlier command of the stage. */
+bool gpu_stage_has_nvcc(const gpu_stage *s, size_t cmd);
+
+/* A variable counts as set "on" (1, true, yes, on; any case). */
+bool gpu_truthy(const char *value);
 
 /* A stage's root image facts are about an NVIDIA CUDA image. */
 bool gpu_stage_is_cuda(const gpu_stage *s);

@@ -17,6 +17,9 @@ void gpu_add_run(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t in
  * are decided already). */
 void gpu_decide_intent(gpu_builder *b, gpu_stage *stage);
 
+/* builds.c: finds CUDA compilation and toolkit installs in the stage. */
+void gpu_find_builds(gpu_builder *b, gpu_stage *stage);
+
 /* True for the torch family of packages (torch, torchvision, torchaudio). */
 bool gpu_is_torch_package(const char *name);
 

@@ -37,12 +37,14 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
         gpu_stage *s = &m->stages[i];
         s->stage = &df->stages[i];
         s->root = df_model_root(df, s->stage);
+        s->parent = s->stage->parent >= 0 ? &m->stages[s->stage->parent] : NULL;
         s->image_known = s->root->ref_ok;
         if (s->image_known)
             kb_image(knowledge, &s->root->ref, arena, &s->image);
         else
             s->image = (kb_image_facts){.vendor = KB_VENDOR_UNKNOWN, .cuda = {-1, -1, -1}};
         collect_commands(&b, s);
+        gpu_find_builds(&b, s);
         gpu_decide_intent(&b, s);
     }
     return m;
