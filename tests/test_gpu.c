@@ -2,13 +2,15 @@
  * and package indexes as a command sees them, image facts, GPU intent. */
 #include "testutil.h"
 
+#include <stdio.h>
+
 #include "envdoctor/gpu.h"
 
 static ed_arena *arena;
 static ed_source src;
 static gpu_model *model;
 
-static gpu_model *build_mode(const char *text, gpu_mode mode)
+static gpu_model *build_in(const char *text, gpu_mode mode, const char *context)
 {
     if (arena)
         ed_arena_free(arena);
@@ -16,8 +18,13 @@ static gpu_model *build_mode(const char *text, gpu_mode mode)
     ed_source_init(&src, arena, "Dockerfile", text, strlen(text));
     df_file *file = df_parse(&src, arena);
     df_model *df = df_model_build(arena, file, NULL, 0);
-    model = gpu_model_build(arena, df, kb_get(), mode, NULL);
+    model = gpu_model_build(arena, df, kb_get(), mode, context);
     return model;
+}
+
+static gpu_model *build_mode(const char *text, gpu_mode mode)
+{
+    return build_in(text, mode, NULL);
 }
 
 static gpu_model *build(const char *text)
@@ -227,6 +234,44 @@ static void test_toolkits_and_nvcc(void **state)
     assert_true(gpu_stage_has_nvcc(&m->stages[1], 0)); /* inherited from the parent stage */
 }
 
+static void test_requirements_files(void **state)
+{
+    char dir[] = "/tmp/env-doctor-gpu-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/requirements.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("numpy\n# the framework\ntorch==2.5.1\n-r more.txt\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/more.txt", dir);
+    f = fopen(path, "w");
+    fputs("flash-attn\n", f);
+    fclose(f);
+
+    gpu_model *m = build_in("FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt more.txt /app/\n"
+                            "RUN pip install -r /app/requirements.txt jax\n",
+                            GPU_AUTO, dir);
+    const gpu_stage *s = &m->stages[0];
+    size_t n;
+    gpu_req *reqs = gpu_cmd_reqs(arena, m, &s->cmds[0], &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(reqs[0].req->name, "jax");
+    assert_null(reqs[0].file);
+    assert_string_equal(reqs[2].req->name, "torch");
+    assert_int_equal(reqs[2].file_line, 3);
+    assert_non_null(strstr(reqs[2].file, "requirements.txt"));
+    assert_at(reqs[2].span, 4, 20, 41); /* the -r word */
+    assert_string_equal(reqs[3].req->name, "flash-attn");
+
+    /* without a build context nothing is read */
+    m = build_in("FROM python:3.12\nRUN pip install -r requirements.txt\n", GPU_AUTO, NULL);
+    gpu_cmd_reqs(arena, m, &m->stages[0].cmds[0], &n);
+    assert_int_equal(n, 0);
+
+    snprintf(path, sizeof path, "rm -rf %s", dir);
+    assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +285,7 @@ int main(void)
         cmocka_unit_test_teardown(test_intent, teardown),
         cmocka_unit_test_teardown(test_cuda_builds, teardown),
         cmocka_unit_test_teardown(test_toolkits_and_nvcc, teardown),
+        cmocka_unit_test_teardown(test_requirements_files, teardown),
     };
     return cmocka_run_group_tests_name("gpu model", tests, NULL, NULL);
 }

@@ -118,6 +118,20 @@ bool gpu_stage_has_nvcc(const gpu_stage *s, size_t cmd);
 /* A variable counts as set "on" (1, true, yes, on; any case). */
 bool gpu_truthy(const char *value);
 
+/* A Python requirement a command installs. */
+typedef struct gpu_req {
+    const sh_req *req;
+    df_span span;          /* its name in the Dockerfile; for a file's line: the -r FILE word */
+    const char *file;      /* the requirements file it came from (as found in the build
+                              context), or NULL for the command's own arguments */
+    unsigned file_line;    /* 1-based line in that file */
+} gpu_req;
+
+/* Every requirement a pip/uv/pipx command installs: its arguments, then
+ * the lines of its -r files (nested -r followed) when they are found in the
+ * build context, directly or through an earlier COPY of the stage. */
+gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n);
+
 /* A stage's root image facts are about an NVIDIA CUDA image. */
 bool gpu_stage_is_cuda(const gpu_stage *s);
 
