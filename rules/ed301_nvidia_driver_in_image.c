@@ -1,0 +1,169 @@
+/* ED301 nvidia-driver-in-image: an NVIDIA driver is installed into the
+ * image (a driver package, a driver module stream, or an NVIDIA-Linux-*.run
+ * installer). Containers must use the host's driver, which the NVIDIA
+ * Container Toolkit mounts at run time. Host-side container tooling
+ * (nvidia-container-toolkit) is reported too, as info. */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "envdoctor/engine.h"
+#include "envdoctor/gpu.h"
+#include "system_common.h"
+
+#define WHY_NOT                                                                                    \
+    "containers get the host's driver from the NVIDIA Container Toolkit at run time, and a "     \
+    "driver in the image conflicts with it (driver/library version mismatch)"
+
+static const char *driver_installer_glob = "NVIDIA-Linux-*.run";
+
+/* The toolkit-only package to install instead of a meta package that also
+ * pulls the driver: cuda -> cuda-toolkit, cuda-12-4 -> cuda-toolkit-12-4,
+ * cuda-runtime-12-4 -> cuda-libraries-12-4; NULL for other packages. */
+static const char *driverless_name(ed_arena *arena, const kb_os_package *info, const char *name)
+{
+    if (strcmp(info->pattern, "cuda") == 0)
+        return "cuda-toolkit";
+    if (strcmp(info->pattern, "cuda-{ver}") == 0)
+        return ed_arena_printf(arena, "cuda-toolkit-%s", name + strlen("cuda-"));
+    if (strcmp(info->pattern, "cuda-runtime-{ver}") == 0)
+        return ed_arena_printf(arena, "cuda-libraries-%s", name + strlen("cuda-runtime-"));
+    return NULL;
+}
+
+static void attach_fix(ed_ctx *ctx, ed_finding *f, const char *description, const char *replacement,
+                       df_span span)
+{
+    ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
+    *fix = (ed_fix){description, replacement, span.start, span.end};
+    f->fix = fix;
+}
+
+static void report_driver_package(ed_ctx *ctx, const gpu_cmd *c, const sh_req *r,
+                                  const kb_os_package *info)
+{
+    const char *name = *r->raw_name ? r->raw_name : r->name;
+    const char *instead = driverless_name(ctx->arena, info, name);
+    df_span span = gpu_req_span(c, r);
+    ed_finding *f;
+    if (instead) {
+        f = ed_report_with(ctx, ED_SEV_ERROR, span.start, span.end,
+                           "%s%s installs %s, which also installs the NVIDIA driver (%s is the same "
+                           "without it): " WHY_NOT,
+                           sys_onbuild(c), c->pkg->program, name, instead);
+        attach_fix(ctx, f, ed_arena_printf(ctx->arena, "install %s instead", instead), instead, span);
+        return;
+    }
+    f = ed_report_with(ctx, ED_SEV_ERROR, span.start, span.end,
+                       "%s%s installs %s, an NVIDIA driver package: " WHY_NOT, sys_onbuild(c),
+                       c->pkg->program, name);
+    if (r->word && !c->instr->json) /* removing an exec-form element would break the JSON */
+        attach_fix(ctx, f, ed_arena_printf(ctx->arena, "remove %s", name), "",
+                   gpu_word_span(c, r->word));
+}
+
+static void report_driver_module(ed_ctx *ctx, const gpu_cmd *c, const sh_req *r)
+{
+    df_span span = r->word ? gpu_word_span(c, r->word) : gpu_req_span(c, r);
+    ed_report(ctx, span.start, span.end, "%s%s module install %s installs the NVIDIA driver: " WHY_NOT,
+              sys_onbuild(c), c->pkg->program, r->word ? r->word->text : r->name);
+}
+
+/* nvidia-container-toolkit and friends: useless inside an image unless the
+ * image deploys them to hosts, hence info. */
+static void report_host_package(ed_ctx *ctx, const gpu_cmd *c, const sh_req *r,
+                                const kb_os_package *info)
+{
+    const char *name = *r->raw_name ? r->raw_name : r->name;
+    df_span span = gpu_req_span(c, r);
+    ed_report_with(ctx, ED_SEV_INFO, span.start, span.end,
+                   "%s%s installs %s, host-side container tooling%s%s%s: it gives containers of this "
+                   "image no GPU access (the host's container toolkit does)",
+                   sys_onbuild(c), c->pkg->program, name, info->note ? " (" : "",
+                   info->note ? info->note : "", info->note ? ")" : "");
+}
+
+static void check_packages(ed_ctx *ctx, const gpu_cmd *c)
+{
+    const sh_pkgcmd *pkg = c->pkg;
+    kb_pkg_manager manager;
+    if (!pkg || !sys_native_manager(pkg, &manager) ||
+        (pkg->action != SH_ACT_INSTALL && pkg->action != SH_ACT_MODULE_INSTALL))
+        return;
+    for (size_t i = 0; i < pkg->nreqs; i++) {
+        const sh_req *r = &pkg->reqs[i];
+        kb_os_package info;
+        if (!kb_os_package_find(ctx->gpu->kb, manager, r->name, &info))
+            continue;
+        if (info.cls == KB_PKG_DRIVER && pkg->action == SH_ACT_MODULE_INSTALL)
+            report_driver_module(ctx, c, r);
+        else if (info.cls == KB_PKG_DRIVER)
+            report_driver_package(ctx, c, r, &info);
+        else if (info.cls == KB_PKG_HOST && pkg->action == SH_ACT_INSTALL)
+            report_host_package(ctx, c, r, &info);
+    }
+}
+
+static bool is_shell(const char *program)
+{
+    static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
+    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
+        if (strcmp(program, shells[i]) == 0)
+            return true;
+    return false;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The NVIDIA-Linux-*.run word a command executes: the program itself, or
+ * the script a shell runs (`sh ./NVIDIA-Linux-x86_64-535.run --silent`). */
+static const sh_word *driver_installer(const sh_command *cmd)
+{
+    if (cmd->nwords == 0)
+        return NULL;
+    if (fnmatch(driver_installer_glob, sh_program(cmd), 0) == 0)
+        return &cmd->words[0];
+    if (!is_shell(sh_program(cmd)) || sh_shell_payload(cmd))
+        return NULL;
+    for (size_t i = 1; i < cmd->nwords; i++) {
+        const sh_word *w = &cmd->words[i];
+        if (w->text[0] == '-') /* shell options; `-c` scripts are parsed as commands */
+            continue;
+        return fnmatch(driver_installer_glob, basename_of(w->text), 0) == 0 ? w : NULL;
+    }
+    return NULL;
+}
+
+static void check_installer(ed_ctx *ctx, const gpu_cmd *c)
+{
+    const sh_word *w = driver_installer(c->cmd);
+    if (!w)
+        return;
+    df_span span = gpu_word_span(c, w);
+    ed_report(ctx, span.start, span.end, "%s%s is the NVIDIA driver installer: " WHY_NOT,
+              sys_onbuild(c), basename_of(w->text));
+}
+
+static void check(ed_ctx *ctx)
+{
+    const gpu_model *m = ctx->gpu;
+    if (!m)
+        return;
+    for (size_t s = 0; s < m->nstages; s++)
+        for (size_t i = 0; i < m->stages[s].ncmds; i++) {
+            check_packages(ctx, &m->stages[s].cmds[i]);
+            check_installer(ctx, &m->stages[s].cmds[i]);
+        }
+}
+
+ED_RULE(ed301){
+    .id = "ED301",
+    .name = "nvidia-driver-in-image",
+    .severity = ED_SEV_ERROR,
+    .summary = "An NVIDIA driver is installed into the image; containers must use the host's driver",
+    .kinds = ED_KIND_DOCKERFILE,
+    .check = check,
+};
