@@ -368,6 +368,36 @@ static void test_json_contract_on_conformance_files(void **state)
     }
 }
 
+/* env-doctor-python 4.1 item 29: results never depend on the network or
+ * the clock: the same input gives the same bytes, and the program makes no
+ * network system call (checked with strace where it is installed). */
+static void test_item_29_deterministic_and_offline(void **state)
+{
+    run_result a = run("dockerfile --format json -", "FROM python:3.12\nRUN pip install torch "
+                                                      "--index-url https://download.pytorch.org/whl/cu124\n");
+    run_result b = run("dockerfile --format json -", "FROM python:3.12\nRUN pip install torch "
+                                                      "--index-url https://download.pytorch.org/whl/cu124\n");
+    assert_int_equal(a.status, 1);
+    assert_string_equal(a.out, b.out);
+    done(&a);
+    done(&b);
+    if (system("command -v strace >/dev/null 2>&1") != 0 || getenv("ED_TEST_WRAPPER"))
+        return;
+    write_file("Dockerfile.net", "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install torch\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && strace -f -qq -e trace=socket,connect -o strace.txt %s dockerfile "
+             "Dockerfile.net >/dev/null 2>&1; true",
+             tmpdir, ED_TEST_BIN);
+    assert_int_equal(system(cmd), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/strace.txt", tmpdir);
+    char *trace = slurp(path);
+    assert_null(strstr(trace, "socket("));
+    assert_null(strstr(trace, "connect("));
+    free(trace);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_rules_and_explain),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_json_contract_on_conformance_files),
+        cmocka_unit_test(test_item_29_deterministic_and_offline),
     };
     return cmocka_run_group_tests_name("env-doctor CLI", tests, setup, teardown);
 }

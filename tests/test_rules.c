@@ -209,6 +209,31 @@ static void test_ed002_stage_reference_is_not_a_variable(void **state)
                 NULL, 0, NULL, 0);
 }
 
+/* env-doctor-python 4.1 item 28: a BOM, `FROM<TAB>`, backtick escapes and
+ * a file without FROM must not derail the GPU rules. */
+static void test_item_28_parse_fragility(void **state)
+{
+    ed_arena *arena = ed_arena_new();
+    ed_file_result r = lint(arena,
+                            "\xEF\xBB\xBF# escape=`\n"
+                            "FROM\tnvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
+                            "RUN pip install `\n    torch==2.5.1\n",
+                            NULL, 0);
+    assert_int_equal(r.nfindings, 1);
+    assert_string_equal(r.findings[0].rule->id, "ED201");
+    assert_int_equal(r.findings[0].begin.line, 4);
+    assert_int_equal(r.findings[0].begin.column, 5);
+    assert_non_null(strstr(r.findings[0].message, "CUDA 12.4.1"));
+
+    /* no FROM: the builder stops at the first instruction; no GPU rule
+     * judges the pip install against an unknown image */
+    r = lint(arena, "RUN pip install torch\n", NULL, 0);
+    assert_int_equal(r.nfindings, 1);
+    assert_string_equal(r.findings[0].rule->id, "ED001");
+    assert_string_equal(r.findings[0].message, "no build stage in current context");
+    ed_arena_free(arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_ed002_build_arg_without_global),
         cmocka_unit_test(test_ed002_two_in_one_line_and_continuation),
         cmocka_unit_test(test_ed002_stage_reference_is_not_a_variable),
+        cmocka_unit_test(test_item_28_parse_fragility),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
