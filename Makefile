@@ -28,7 +28,7 @@ $(BUILD)/deps.mk: scripts/bootstrap
 	   echo "TEST_LIBS := $$(pkg-config --libs $(TEST_PKGS))"; } > $@
 
 LIB_SRCS  := $(sort $(wildcard src/core/*.c src/dockerfile/*.c src/model/*.c \
-                               src/engine/*.c src/report/*.c src/shell/*.c src/gpu/*.c \
+                               src/engine/*.c src/report/*.c src/shell/*.c src/gpu/*.c src/compose/*.c \
                                rules/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
