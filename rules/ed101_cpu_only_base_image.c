@@ -12,23 +12,17 @@
  * parent stage (named on its own), or CUDA installed by hand. */
 static const char *stage_reason(ed_ctx *ctx, const gpu_stage *s)
 {
-    const char *label = images_stage_label(ctx, s);
-    const char *why;
+    const char *label = gpu_stage_label(ctx->arena, ctx->gpu, s);
     if (s->gpu_intended) {
-        if (s->parent && s->parent->gpu_intended)
+        if ((s->parent && s->parent->gpu_intended) || gpu_stage_installs_cuda(s, false))
             return NULL;
-        why = strcmp(s->intent, "--gpu always") == 0
-                  ? ed_arena_printf(ctx->arena, "%s is meant for a GPU (--gpu always)", label)
-                  : ed_arena_printf(ctx->arena, "%s %s", label, s->intent);
-    } else {
-        if ((gpu_mode)ctx->options->gpu == GPU_NEVER)
-            return NULL;
-        const char *trigger = images_onbuild_intent(ctx, s);
-        if (!trigger)
-            return NULL;
-        why = ed_arena_printf(ctx->arena, "an ONBUILD trigger of %s %s", label, trigger);
+        return strcmp(s->intent, "--gpu always") == 0
+                   ? ed_arena_printf(ctx->arena, "%s is meant for a GPU (--gpu always)", label)
+                   : ed_arena_printf(ctx->arena, "%s %s", label, s->intent);
     }
-    return images_stage_brings_cuda(ctx, s) ? NULL : why;
+    if (!s->onbuild_intended || gpu_stage_installs_cuda(s, true))
+        return NULL;
+    return ed_arena_printf(ctx->arena, "an ONBUILD trigger of %s %s", label, s->onbuild_intent);
 }
 
 /* "a", "a and b", "a, b and c" */
@@ -56,13 +50,6 @@ static bool copied_cuda(ed_ctx *ctx, const gpu_stage *s, kb_version *out)
     return false;
 }
 
-static bool compiles(ed_ctx *ctx, const gpu_stage *s)
-{
-    size_t n;
-    images_onbuild_builds(ctx, s, &n);
-    return s->nbuilds > 0 || n > 0;
-}
-
 /* The CUDA image to suggest: the CUDA of the wheels the stages install, or
  * of the CUDA image they copy files from; a devel flavor when one of them
  * compiles CUDA code. */
@@ -71,7 +58,7 @@ static const char *suggestion(ed_ctx *ctx, const gpu_stage *const *stages, size_
 {
     kb_version cuda = KB_VERSION_NONE;
     for (size_t i = 0; i < n && cuda.major < 0; i++)
-        images_stage_wheel_cuda(ctx, stages[i], &cuda);
+        gpu_stage_wheel_cuda(ctx->arena, ctx->gpu, stages[i], &cuda);
     for (size_t i = 0; i < n && cuda.major < 0; i++)
         copied_cuda(ctx, stages[i], &cuda);
     return cuda.major < 0 ? NULL : images_cuda_image(ctx, cuda, flavor);
@@ -122,7 +109,7 @@ static void check_image(ed_ctx *ctx, const images_use *use)
         return;
     const char *flavor = "runtime";
     for (size_t i = 0; i < n; i++)
-        if (compiles(ctx, stages[i]))
+        if (stages[i]->nbuilds > 0)
             flavor = "devel";
     const char *image = suggestion(ctx, stages, n, flavor);
     const char *advice =

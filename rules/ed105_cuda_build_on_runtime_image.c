@@ -61,7 +61,7 @@ static const char *devel_image(ed_ctx *ctx, const gpu_stage *s)
         return ed_arena_printf(ctx->arena, "%s:%.*s-devel", ref->name,
                                (int)(strlen(ref->tag) - strlen("-runtime")), ref->tag);
     kb_version cuda = f->cuda;
-    if ((cuda.minor < 0 || f->cuda_unverified) && !images_stage_wheel_cuda(ctx, s, &cuda))
+    if ((cuda.minor < 0 || f->cuda_unverified) && !gpu_stage_wheel_cuda(ctx->arena, ctx->gpu, s, &cuda))
         return NULL;
     return images_cuda_image(ctx, cuda, "devel");
 }
@@ -90,19 +90,14 @@ static void check_stage(ed_ctx *ctx, const gpu_stage *s)
 {
     for (size_t i = 0; i < s->nbuilds; i++) {
         const gpu_build *b = &s->builds[i];
-        if (!gpu_stage_has_nvcc(s, b->cmd) && !images_stage_copies_cuda(ctx, s, b->cmd))
-            report(ctx, s, b->span, b->what);
+        if (gpu_stage_has_nvcc(s, b->cmd))
+            continue;
+        report(ctx, s, b->span,
+               b->onbuild ? ed_arena_printf(ctx->arena,
+                                            "ONBUILD trigger: %s in every image built FROM this one",
+                                            b->what)
+                          : b->what);
     }
-    /* ONBUILD triggers run in child images, after everything this stage did. */
-    if (gpu_stage_has_nvcc(s, s->ncmds) || images_stage_copies_cuda(ctx, s, s->ncmds))
-        return;
-    size_t n;
-    const images_build *builds = images_onbuild_builds(ctx, s, &n);
-    for (size_t i = 0; i < n; i++)
-        report(ctx, s, builds[i].span,
-               ed_arena_printf(ctx->arena,
-                               "ONBUILD trigger: %s in every image built FROM this one",
-                               builds[i].what));
 }
 
 static void check(ed_ctx *ctx)

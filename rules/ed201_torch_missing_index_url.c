@@ -62,7 +62,7 @@ static bool only_torch(const torch_cmd *t)
     if (t->cmd->pkg->nrequirement_files > 0)
         return false;
     for (size_t i = 0; i < t->nreqs; i++)
-        if (!torch_is_family(t->reqs[i].req->name))
+        if (!gpu_is_torch_package(t->reqs[i].req->name))
             return false;
     return true;
 }
@@ -120,7 +120,7 @@ static const char *advice(ed_ctx *ctx, const torch_cmd *t, const char *url, cons
                "targets";
     const char *how = t->first->file ? ed_arena_printf(ctx->arena, "set %s=", variable)
                                      : "use --index-url ";
-    return ed_arena_printf(ctx->arena, "; for %s (CUDA %s) %s%s", torch_image_name(t->stage),
+    return ed_arena_printf(ctx->arena, "; for %s (CUDA %s) %s%s", gpu_stage_image(t->stage),
                            torch_version_text(ctx, t->stage->image.cuda), how, url);
 }
 
@@ -129,7 +129,7 @@ static void check_cmd(ed_ctx *ctx, const torch_cmd *t)
     const gpu_cmd *c = t->cmd;
     /* uv add takes its indexes from pyproject.toml, which is not read here */
     if (!t->first || !t->stage->gpu_intended || c->pkg->manager == SH_PM_UV_ADD ||
-        has_torch_source(t) || torch_index_configured_elsewhere(ctx->gpu, c))
+        has_torch_source(t) || gpu_cmd_index_config_unread(ctx->gpu, c))
         return;
     const char *url = index_for_image(ctx, t);
     const char *variable = t->uv ? "UV_INDEX_URL" : "PIP_INDEX_URL";

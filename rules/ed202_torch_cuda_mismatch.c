@@ -52,7 +52,7 @@ static ed_severity severity_of(mismatch m, const gpu_stage *s, const char *best,
 
 static const char *how_it_differs(ed_ctx *ctx, mismatch m, const gpu_stage *s)
 {
-    const char *image = torch_image_name(s);
+    const char *image = gpu_stage_image(s);
     const char *cuda = torch_version_text(ctx, s->image.cuda);
     if (s->image.cuda_unverified)
         cuda = ed_arena_printf(ctx->arena, "%s (unverified)", cuda);
@@ -136,7 +136,7 @@ static void check_conda_req(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c, c
     /* conda's pytorch-cuda stops at 12.4: an older minor is no mistake */
     if (m != OTHER_MAJOR && m != NEWER_MINOR)
         return;
-    df_span at = torch_text_span(c, r->word, r->pinned, strlen(r->pinned), gpu_req_span(c, r));
+    df_span at = gpu_span(c, r->version_start, r->version_end);
     ed_report_with(ctx, s->image.cuda_unverified ? ED_SEV_WARNING : ED_SEV_ERROR, at.start,
                    at.end, "%s%s installs pytorch-cuda=%s (CUDA %s), %s", torch_prefix(c),
                    c->pkg->program, r->pinned, torch_version_text(ctx, wheel),

@@ -45,7 +45,7 @@ static void check_source(ed_ctx *ctx, const torch_cmd *t, const torch_source *sr
     ed_finding *f = ed_report_with(
         ctx, ctx->rule->severity, src->span.start, src->span.end,
         "%s%s, but %s is %s: torch will never use its GPU%s", torch_prefix(t->cmd),
-        subject(ctx, t, src), torch_image_name(t->stage), image_kind(ctx, t->stage),
+        subject(ctx, t, src), gpu_stage_image(t->stage), image_kind(ctx, t->stage),
         suffix ? ed_arena_printf(ctx->arena, "; use %s", suffix) : "");
     if (suffix)
         f->fix = torch_suffix_fix(

@@ -32,52 +32,11 @@ static bool all_labelled(const torch_cmd *t)
     for (size_t i = 0; i < t->nreqs; i++) {
         const sh_req *r = t->reqs[i].req;
         kb_torch_index label;
-        if (torch_is_family(r->name) && !r->url && !r->is_local &&
+        if (gpu_is_torch_package(r->name) && !r->url && !r->is_local &&
             !(r->pinned && kb_torch_local_label(r->pinned, &label)))
             return false;
     }
     return true;
-}
-
-/* The `--extra-index-url` part of the command word that holds the URL
- * word: the word before it, or the word itself in `--extra-index-url=URL`. */
-static bool option_span(const gpu_cmd *c, const sh_word *value, df_span *out)
-{
-    const sh_command *cmd = c->cmd;
-    size_t n = sizeof extra_option - 1;
-    for (size_t k = 0; k < cmd->nwords; k++) {
-        const sh_word *w = &cmd->words[k];
-        if (value->start < w->start || value->start >= w->end)
-            continue;
-        if (value->start == w->start)
-            w = k > 0 ? &cmd->words[k - 1] : NULL;
-        if (!w || strncmp(w->text, extra_option, n) != 0 || (w->text[n] && w->text[n] != '='))
-            return false;
-        size_t start, end;
-        sh_word_span(w, 0, n, &start, &end);
-        *out = gpu_span(c, start, end);
-        return true;
-    }
-    return false;
-}
-
-/* PIP_EXTRA_INDEX_URL in `PIP_EXTRA_INDEX_URL=value` just before (or at the
- * start of) the value's span: ENV, ARG or a command's assignment. */
-static bool variable_name_span(const ed_ctx *ctx, df_span value, df_span *out)
-{
-    const char *data = ctx->src->data;
-    size_t n = sizeof extra_variable - 1;
-    if (value.end - value.start > n && memcmp(data + value.start, extra_variable, n) == 0 &&
-        data[value.start + n] == '=') {
-        *out = (df_span){value.start, value.start + n};
-        return true;
-    }
-    if (value.start > n && data[value.start - 1] == '=' &&
-        memcmp(data + value.start - 1 - n, extra_variable, n) == 0) {
-        *out = (df_span){value.start - 1 - n, value.start - 1};
-        return true;
-    }
-    return false;
 }
 
 static ed_fix *rename_fix(ed_ctx *ctx, df_span span, const char *to)
@@ -97,14 +56,17 @@ static void check_source(ed_ctx *ctx, const torch_cmd *t, const torch_source *sr
     df_span at = src->span;
     const char *how = extra_option, *use = "--index-url";
     bool renamable = false;
-    if (src->origin == TORCH_FROM_OPTION && src->word)
-        renamable = option_span(t->cmd, src->word, &at);
-    else if (src->origin == TORCH_FROM_VARIABLE && strcmp(src->variable, extra_variable) == 0) {
+    if (src->origin == TORCH_FROM_VARIABLE && strcmp(src->variable, extra_variable) == 0) {
         how = extra_variable;
         use = "PIP_INDEX_URL";
-        renamable = variable_name_span(ctx, src->span, &at);
-    } else if (src->origin != TORCH_FROM_FILE)
+    } else if (src->origin != TORCH_FROM_OPTION && src->origin != TORCH_FROM_FILE) {
         return;
+    }
+    /* `--extra-index-url` or PIP_EXTRA_INDEX_URL as written: rename it */
+    if (src->option && strcmp(src->option, how) == 0) {
+        renamable = true;
+        at = src->option_span;
+    }
     if (torch_reported(ctx, at))
         return;
     const char *where = src->origin == TORCH_FROM_FILE

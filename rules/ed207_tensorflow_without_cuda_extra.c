@@ -16,7 +16,7 @@ static kb_tri needs_and_cuda(ed_ctx *ctx, const char *version, const void *data)
 static bool brings_cudnn(ed_ctx *ctx, const fw_item *item, void *data)
 {
     const sh_req *r = item->r;
-    if (fw_is_python(item->cmd->pkg))
+    if (sh_pm_is_python(item->cmd->pkg->manager))
         return (strcmp(r->name, "tensorflow") == 0 && fw_has_extra(r, "and-cuda")) ||
                strncmp(r->name, "nvidia-cudnn", 12) == 0;
     return strncmp(r->name, "libcudnn", 8) == 0 || strncmp(r->name, "cudnn", 5) == 0;
@@ -51,7 +51,7 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         "%s is installed without the [and-cuda] extra on %s, %s: this TensorFlow loads CUDA "
         "and cuDNN from the pip wheels that [and-cuda] brings, so without them it runs on the "
         "CPU only",
-        fw_subject(ctx, item), fw_image(item->stage), image_lacks);
+        fw_subject(ctx, item), gpu_stage_image(item->stage), image_lacks);
     if (r->nextras == 0)
         f->fix = fw_fix_name(ctx, item, ed_arena_printf(ctx->arena, "%s[and-cuda]", r->raw_name),
                              "Add the [and-cuda] extra (safe: the same TensorFlow, plus "

@@ -61,7 +61,7 @@ static jax_verdict backend_of(ed_ctx *ctx, const fw_item *item)
 /* Somewhere in the stage (or a stage it builds on) JAX gets CUDA. */
 static bool brings_cuda_jax(ed_ctx *ctx, const fw_item *item, void *data)
 {
-    if (fw_is_python(item->cmd->pkg))
+    if (sh_pm_is_python(item->cmd->pkg->manager))
         return backend_of(ctx, item).backend == JAX_CUDA;
     /* conda: jaxlib=*=*cuda* */
     return item->cmd->pkg->manager == SH_PM_CONDA && is_jax(item->r->name) && item->r->build &&

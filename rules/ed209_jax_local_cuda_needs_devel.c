@@ -44,15 +44,24 @@ static local_kind local_kind_of(ed_ctx *ctx, const fw_item *item, int *major)
     return NOT_LOCAL;
 }
 
-/* CUDA's compiler tools arrive as pip wheels somewhere in the stage: the
- * nvidia-cuda-nvcc wheels, jax[cudaNN] or a plugin with [with-cuda]. */
+/* The nvidia-cuda-nvcc wheels anywhere in the stage or a stage it builds
+ * on (in any order: JAX looks for ptxas when it compiles, at run time). */
+static bool nvcc_wheels(const gpu_stage *s)
+{
+    for (; s; s = s->parent)
+        for (size_t i = 0; i < s->ncuda_installs; i++)
+            if (s->cuda_installs[i].source == GPU_CUDA_WHEEL)
+                return true;
+    return false;
+}
+
+/* CUDA's compiler tools arrive as pip wheels somewhere in the stage:
+ * jax[cudaNN] or a plugin with [with-cuda]. */
 static bool brings_cuda_wheels(ed_ctx *ctx, const fw_item *item, void *data)
 {
     const sh_req *r = item->r;
-    if (!fw_is_python(item->cmd->pkg))
+    if (!sh_pm_is_python(item->cmd->pkg->manager))
         return false;
-    if (strncmp(r->name, "nvidia-cuda-nvcc", 16) == 0)
-        return true;
     const kb_jax_plugin *plugin = kb_jax_plugin_find(ctx->gpu->kb, r->name);
     if (plugin && plugin->bundled_extra && fw_has_extra(r, plugin->bundled_extra))
         return true;
@@ -65,13 +74,12 @@ static bool brings_cuda_wheels(ed_ctx *ctx, const fw_item *item, void *data)
     return false;
 }
 
-/* The image has no nvcc/ptxas and the stage installs no toolkit before
- * the command (ONBUILD triggers run after all of the stage). */
+/* The image has no nvcc/ptxas and the stage brings none before the
+ * command (ONBUILD triggers run after all of the stage). */
 static bool lacks_toolkit(const fw_item *item)
 {
     const gpu_stage *s = item->stage;
-    size_t before = item->cmd->onbuild ? s->ncmds : fw_cmd_index(item);
-    return s->image.has_nvcc == KB_NO && !gpu_stage_has_nvcc(s, before);
+    return s->image.has_nvcc == KB_NO && !gpu_stage_has_nvcc(s, fw_cmd_index(item));
 }
 
 /* What to install instead, for the message. */
@@ -94,7 +102,7 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
     if (s->image.vendor == KB_VENDOR_AMD || s->image.vendor == KB_VENDOR_INTEL)
         return;
     local_kind kind = local_kind_of(ctx, item, &major);
-    if (kind == NOT_LOCAL || !lacks_toolkit(item) ||
+    if (kind == NOT_LOCAL || !lacks_toolkit(item) || nvcc_wheels(s) ||
         fw_chain_installs(ctx, s, brings_cuda_wheels, NULL))
         return;
     const char *what = kind == LOCAL_MONOLITHIC ? " (a monolithic CUDA jaxlib)" : "";
@@ -104,7 +112,7 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         ctx, ctx->rule->severity, item->req->span.start, item->req->span.end,
         "%s%s uses the system's CUDA toolkit (ptxas, nvlink), but %s has no nvcc or ptxas and "
         "the stage installs no CUDA toolkit; use a -devel image, or %s",
-        fw_subject(ctx, item), what, fw_image(s), advice(ctx, kind, r, major));
+        fw_subject(ctx, item), what, gpu_stage_image(s), advice(ctx, kind, r, major));
     if (kind == LOCAL_PLUGIN && r->nextras == 0)
         f->fix = fw_fix_name(ctx, item, ed_arena_printf(ctx->arena, "%s[with-cuda]", r->raw_name),
                              "Add the [with-cuda] extra (unsafe, a judgement: NVIDIA's CUDA "

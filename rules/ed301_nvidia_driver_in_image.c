@@ -86,7 +86,7 @@ static void check_packages(ed_ctx *ctx, const gpu_cmd *c)
 {
     const sh_pkgcmd *pkg = c->pkg;
     kb_pkg_manager manager;
-    if (!pkg || !sys_native_manager(pkg, &manager) ||
+    if (!pkg || !gpu_native_manager(pkg->manager, &manager) ||
         (pkg->action != SH_ACT_INSTALL && pkg->action != SH_ACT_MODULE_INSTALL))
         return;
     for (size_t i = 0; i < pkg->nreqs; i++) {
@@ -103,60 +103,33 @@ static void check_packages(ed_ctx *ctx, const gpu_cmd *c)
     }
 }
 
-static bool is_shell(const char *program)
-{
-    static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
-    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
-        if (strcmp(program, shells[i]) == 0)
-            return true;
-    return false;
-}
-
 static const char *basename_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-/* The NVIDIA-Linux-*.run word a command executes: the program itself, or
- * the script a shell runs (`sh ./NVIDIA-Linux-x86_64-535.run --silent`). */
-static const sh_word *driver_installer(const sh_command *cmd)
-{
-    if (cmd->nwords == 0)
-        return NULL;
-    if (fnmatch(driver_installer_glob, sh_program(cmd), 0) == 0)
-        return &cmd->words[0];
-    if (!is_shell(sh_program(cmd)) || sh_shell_payload(cmd))
-        return NULL;
-    for (size_t i = 1; i < cmd->nwords; i++) {
-        const sh_word *w = &cmd->words[i];
-        if (w->text[0] == '-') /* shell options; `-c` scripts are parsed as commands */
-            continue;
-        return fnmatch(driver_installer_glob, basename_of(w->text), 0) == 0 ? w : NULL;
-    }
-    return NULL;
-}
-
+/* The NVIDIA-Linux-*.run installer run directly, or by a shell
+ * (`sh ./NVIDIA-Linux-x86_64-535.run --silent`). */
 static void check_installer(ed_ctx *ctx, const gpu_cmd *c)
 {
-    const sh_word *w = driver_installer(c->cmd);
-    if (!w)
+    const sh_word *w = sh_executable(c->cmd);
+    if (!w || fnmatch(driver_installer_glob, basename_of(w->text), 0) != 0)
         return;
     df_span span = gpu_word_span(c, w);
     ed_report(ctx, span.start, span.end, "%s%s is the NVIDIA driver installer: " WHY_NOT,
               sys_onbuild(c), basename_of(w->text));
 }
 
+static void check_cmd(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c)
+{
+    check_packages(ctx, c);
+    check_installer(ctx, c);
+}
+
 static void check(ed_ctx *ctx)
 {
-    const gpu_model *m = ctx->gpu;
-    if (!m)
-        return;
-    for (size_t s = 0; s < m->nstages; s++)
-        for (size_t i = 0; i < m->stages[s].ncmds; i++) {
-            check_packages(ctx, &m->stages[s].cmds[i]);
-            check_installer(ctx, &m->stages[s].cmds[i]);
-        }
+    sys_each_cmd(ctx, check_cmd);
 }
 
 ED_RULE(ed301){

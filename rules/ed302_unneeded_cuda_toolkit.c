@@ -14,25 +14,27 @@ typedef struct prior_nvcc {
     kb_version version; /* its CUDA, or none */
 } prior_nvcc;
 
-static bool prior_toolkit(ed_arena *arena, const gpu_stage *s, size_t before, prior_nvcc *out)
+static bool prior_toolkit(ed_arena *arena, const gpu_stage *s, const gpu_toolkit *before,
+                          prior_nvcc *out)
 {
     for (const gpu_stage *p = s; p; p = p->parent) {
-        size_t n = p == s ? before : p->ntoolkits;
-        for (size_t i = 0; i < n; i++)
-            if (p->toolkits[i].nvcc != KB_NO) {
-                out->what = ed_arena_printf(arena, "%s installed %s", p->toolkits[i].req->raw_name,
+        const gpu_toolkit *end = p == s ? before : p->toolkits + p->ntoolkits;
+        for (const gpu_toolkit *t = p->toolkits; t < end; t++)
+            if (!t->onbuild && t->nvcc != KB_NO) {
+                out->what = ed_arena_printf(arena, "%s installed %s", t->req->raw_name,
                                             p == s ? "earlier in this stage" : "in the stage it is built FROM");
-                out->version = sys_toolkit_version(&p->toolkits[i]);
+                out->version = t->version;
                 return true;
             }
     }
     return false;
 }
 
-static bool prior_nvcc_of(ed_arena *arena, const gpu_stage *s, size_t toolkit, prior_nvcc *out)
+static bool prior_nvcc_of(ed_arena *arena, const gpu_stage *s, const gpu_toolkit *toolkit,
+                          prior_nvcc *out)
 {
     if (s->image.has_nvcc == KB_YES) {
-        out->what = sys_image_name(s);
+        out->what = gpu_stage_image(s);
         out->version = s->image.cuda;
         return true;
     }
@@ -61,8 +63,7 @@ static bool runs_script(const sh_command *cmd)
     if (strncmp(w0, "./", 2) == 0 || strncmp(w0, "../", 3) == 0 ||
         (n > 3 && strcmp(program + n - 3, ".sh") == 0))
         return true;
-    bool shell = strcmp(program, "sh") == 0 || strcmp(program, "bash") == 0;
-    return shell && !sh_shell_payload(cmd) && cmd->nwords > 1 && cmd->words[1].text[0] != '-';
+    return sh_is_shell_program(program) && sh_executable(cmd);
 }
 
 static bool is_setup_py(const sh_command *cmd)
@@ -91,8 +92,7 @@ static bool requirement_needs_nvcc(const kb *k, const sh_req *r)
 static bool is_python_install(const sh_pkgcmd *pkg)
 {
     return pkg && (pkg->action == SH_ACT_INSTALL || pkg->action == SH_ACT_WHEEL) &&
-           (pkg->manager == SH_PM_PIP || pkg->manager == SH_PM_UV_PIP ||
-            pkg->manager == SH_PM_UV_ADD || pkg->manager == SH_PM_PIPX);
+           sh_pm_is_python(pkg->manager);
 }
 
 static bool python_install_needs_nvcc(ed_ctx *ctx, const gpu_cmd *c)
@@ -124,15 +124,11 @@ typedef struct stage_use {
     bool installs_python; /* pip/uv installs: an application image, not a CUDA base image */
 } stage_use;
 
-static stage_use use_of_toolkit(ed_ctx *ctx, size_t stage)
+static stage_use use_of_toolkit(ed_ctx *ctx, const gpu_stage *stage)
 {
-    const gpu_model *m = ctx->gpu;
-    const bool *consumers = sys_stage_consumers(ctx->arena, m, stage);
     stage_use use = {false, false};
-    for (size_t k = stage; k < m->nstages && !use.may_compile; k++) {
-        if (!consumers[k])
-            continue;
-        const gpu_stage *s = &m->stages[k];
+    for (size_t k = 0; k < stage->nconsumers && !use.may_compile; k++) {
+        const gpu_stage *s = &ctx->gpu->stages[stage->consumers[k]];
         use.may_compile = s->nbuilds > 0;
         for (size_t i = 0; i < s->ncmds && !use.may_compile; i++) {
             use.installs_python = use.installs_python || is_python_install(s->cmds[i].pkg);
@@ -174,33 +170,26 @@ static void report_unused(ed_ctx *ctx, const gpu_toolkit *t)
               t->req->raw_name);
 }
 
-static void check_toolkit(ed_ctx *ctx, size_t stage, size_t index)
+static void check_toolkit(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit *t)
 {
-    const gpu_stage *s = &ctx->gpu->stages[stage];
-    const gpu_toolkit *t = &s->toolkits[index];
     if (t->nvcc == KB_NO) /* conda cudatoolkit: runtime libraries for conda packages */
         return;
     prior_nvcc prior;
-    if (prior_nvcc_of(ctx->arena, s, index, &prior)) {
-        kb_version mine = sys_toolkit_version(t);
+    if (prior_nvcc_of(ctx->arena, s, t, &prior)) {
+        kb_version mine = t->version;
         /* A different version is deliberate, or ED303's business. */
         if (mine.major < 0 || (prior.version.major >= 0 && sys_same_cuda(mine, prior.version)))
             report_redundant(ctx, s, t, &prior);
         return;
     }
-    stage_use use = use_of_toolkit(ctx, stage);
+    stage_use use = use_of_toolkit(ctx, s);
     if (!use.may_compile && use.installs_python)
         report_unused(ctx, t);
 }
 
 static void check(ed_ctx *ctx)
 {
-    const gpu_model *m = ctx->gpu;
-    if (!m)
-        return;
-    for (size_t s = 0; s < m->nstages; s++)
-        for (size_t i = 0; i < m->stages[s].ntoolkits; i++)
-            check_toolkit(ctx, s, i);
+    sys_each_toolkit(ctx, check_toolkit);
 }
 
 ED_RULE(ed302){

@@ -30,7 +30,7 @@ static const char *renamed_for(ed_arena *arena, const char *name, kb_version fro
 
 static void check_toolkit(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit *t)
 {
-    kb_version mine = sys_toolkit_version(t);
+    kb_version mine = t->version;
     kb_version image = s->image.cuda;
     if (mine.major < 0 || !gpu_stage_is_cuda(s) || image.major < 0 || image.minor < 0 ||
         s->image.cuda_unverified || sys_same_cuda(mine, image))
@@ -41,7 +41,7 @@ static void check_toolkit(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit *t)
         ctx, ED_SEV_WARNING, t->span.start, t->span.end,
         "%s installs CUDA %s, but %s has CUDA %s: code compiled with one toolkit runs against the "
         "other's libraries%s%s",
-        name, sys_cuda_str(ctx->arena, mine), sys_image_name(s), sys_cuda_str(ctx->arena, image),
+        name, sys_cuda_str(ctx->arena, mine), gpu_stage_image(s), sys_cuda_str(ctx->arena, image),
         instead ? "; install " : "", instead ? instead : "");
     if (instead) {
         ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
@@ -53,12 +53,7 @@ static void check_toolkit(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit *t)
 
 static void check(ed_ctx *ctx)
 {
-    const gpu_model *m = ctx->gpu;
-    if (!m)
-        return;
-    for (size_t s = 0; s < m->nstages; s++)
-        for (size_t i = 0; i < m->stages[s].ntoolkits; i++)
-            check_toolkit(ctx, &m->stages[s], &m->stages[s].toolkits[i]);
+    sys_each_toolkit(ctx, check_toolkit);
 }
 
 ED_RULE(ed303){

@@ -178,7 +178,7 @@ static df_span raw_token_span(const arch_list *l, const char *token, size_t len)
 static df_span token_span(const arch_list *l, size_t start, size_t end)
 {
     if (l->word)
-        return sys_word_part(l->cmd, l->word, l->word_offset + start, l->word_offset + end);
+        return gpu_word_part(l->cmd, l->word, l->word_offset + start, l->word_offset + end);
     return raw_token_span(l, l->text + start, end - start);
 }
 
@@ -385,7 +385,7 @@ static void check(ed_ctx *ctx)
     for (size_t i = 0; i < m->nstages; i++) {
         const gpu_stage *s = &m->stages[i];
         sys_cuda cuda;
-        if (!sys_stage_cuda(ctx->arena, s, &cuda))
+        if (!sys_stage_cuda(ctx->arena, m, s, &cuda))
             continue;
         check_definitions(ctx, s, &cuda);
         for (size_t k = 0; k < s->ncmds; k++)

@@ -89,12 +89,7 @@ static void check_build(ed_ctx *ctx, const gpu_stage *s, const gpu_build *b)
 
 static void check(ed_ctx *ctx)
 {
-    const gpu_model *m = ctx->gpu;
-    if (!m)
-        return;
-    for (size_t s = 0; s < m->nstages; s++)
-        for (size_t i = 0; i < m->stages[s].nbuilds; i++)
-            check_build(ctx, &m->stages[s], &m->stages[s].builds[i]);
+    sys_each_build(ctx, check_build);
 }
 
 ED_RULE(ed305){

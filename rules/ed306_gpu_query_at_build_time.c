@@ -82,7 +82,7 @@ static void check_python(ed_ctx *ctx, const gpu_cmd *c)
         if (!at || (!call->raises && !acts)) /* a print of the answer is harmless */
             continue;
         size_t start = (size_t)(at - code->text);
-        df_span span = sys_word_part(c, code, start, start + strlen(call->text));
+        df_span span = gpu_word_part(c, code, start, start + strlen(call->text));
         ed_report(ctx, span.start, span.end,
                   "%s%s runs during docker build, where no GPU is visible: %s; check the GPU when "
                   "the container runs",
@@ -92,19 +92,17 @@ static void check_python(ed_ctx *ctx, const gpu_cmd *c)
     }
 }
 
+static void check_cmd(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c)
+{
+    if (c->cmd->nwords == 0 || has_device_flag(c->instr))
+        return;
+    check_nvidia_smi(ctx, c);
+    check_python(ctx, c);
+}
+
 static void check(ed_ctx *ctx)
 {
-    const gpu_model *m = ctx->gpu;
-    if (!m)
-        return;
-    for (size_t s = 0; s < m->nstages; s++)
-        for (size_t i = 0; i < m->stages[s].ncmds; i++) {
-            const gpu_cmd *c = &m->stages[s].cmds[i];
-            if (c->cmd->nwords == 0 || has_device_flag(c->instr))
-                continue;
-            check_nvidia_smi(ctx, c);
-            check_python(ctx, c);
-        }
+    sys_each_cmd(ctx, check_cmd);
 }
 
 ED_RULE(ed306){

@@ -4,12 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool fw_is_python(const sh_pkgcmd *pkg)
-{
-    return pkg->manager == SH_PM_PIP || pkg->manager == SH_PM_UV_PIP ||
-           pkg->manager == SH_PM_UV_ADD || pkg->manager == SH_PM_PIPX;
-}
-
 static bool in_scope(const sh_pkgcmd *pkg, fw_scope scope)
 {
     if (pkg->action == SH_ACT_INSTALL)
@@ -25,7 +19,7 @@ void fw_each_python_req(ed_ctx *ctx, fw_scope scope, fw_visit visit, void *data)
         const gpu_stage *s = &ctx->gpu->stages[i];
         for (size_t k = 0; k < s->ncmds; k++) {
             const gpu_cmd *c = &s->cmds[k];
-            if (!c->pkg || !fw_is_python(c->pkg) || !in_scope(c->pkg, scope))
+            if (!c->pkg || !sh_pm_is_python(c->pkg->manager) || !in_scope(c->pkg, scope))
                 continue;
             size_t n;
             const gpu_req *reqs = gpu_cmd_reqs(ctx->arena, ctx->gpu, c, &n);
@@ -95,31 +89,15 @@ const char *fw_display(ed_arena *arena, const sh_req *r)
     return text;
 }
 
-/* The requirements file as the user knows it: without the build-context
- * folder the model prefixed to it. */
-static const char *file_name(const ed_ctx *ctx, const char *file)
-{
-    const char *dir = ctx->gpu->context_dir;
-    size_t n = dir ? strlen(dir) : 0;
-    if (n && strncmp(file, dir, n) == 0 && file[n] == '/')
-        return file + n + 1;
-    return file;
-}
-
 const char *fw_subject(ed_ctx *ctx, const fw_item *item)
 {
     const char *subject = fw_display(ctx->arena, item->r);
     if (item->req->file)
-        subject = ed_arena_printf(ctx->arena, "%s (%s:%u)", subject,
-                                  file_name(ctx, item->req->file), item->req->file_line);
+        subject = ed_arena_printf(ctx->arena, "%s (%s:%u)", subject, item->req->file_name,
+                                  item->req->file_line);
     if (item->cmd->onbuild)
         subject = ed_arena_printf(ctx->arena, "%s in an ONBUILD trigger", subject);
     return subject;
-}
-
-const char *fw_image(const gpu_stage *stage)
-{
-    return stage->root && stage->root->base ? stage->root->base : "the base image";
 }
 
 const char *fw_intent(ed_arena *arena, const gpu_stage *stage)

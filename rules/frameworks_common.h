@@ -34,7 +34,6 @@ void fw_each_python_req(ed_ctx *ctx, fw_scope scope, fw_visit visit, void *data)
  * erring toward "yes" keeps the rules silent. */
 bool fw_chain_installs(ed_ctx *ctx, const gpu_stage *stage, fw_test test, void *data);
 
-bool fw_is_python(const sh_pkgcmd *pkg);
 /* The package comes from an index by name, not from a URL, VCS link or a
  * local path / file (custom builds are not judged). */
 bool fw_from_index(const sh_req *r);
@@ -50,8 +49,6 @@ const char *fw_display(ed_arena *arena, const sh_req *r);
  * "torch==2.5.1", "torch==2.5.1 (requirements.txt:3)", "torch in an
  * ONBUILD trigger". */
 const char *fw_subject(ed_ctx *ctx, const fw_item *item);
-/* The root image of the stage as written after ARG expansion. */
-const char *fw_image(const gpu_stage *stage);
 /* Why the stage is meant for a GPU, as a clause: "it is built on a CUDA image". */
 const char *fw_intent(ed_arena *arena, const gpu_stage *stage);
 

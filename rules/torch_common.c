@@ -2,17 +2,7 @@
 #include "torch_common.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-
-enum { MAX_REQUIREMENTS_FILE = 1 << 20 };
-
-bool torch_is_family(const char *name)
-{
-    return strcmp(name, "torch") == 0 || strcmp(name, "torchvision") == 0 ||
-           strcmp(name, "torchaudio") == 0;
-}
 
 /* ---- Which commands ---------------------------------------------------- */
 
@@ -39,173 +29,34 @@ static void add_source(ed_ctx *ctx, torch_cmd *t, torch_source src)
 
 /* ---- Spans ------------------------------------------------------------- */
 
-/* The value of a NAME=value word, as a source span. */
-static bool assignment_value_span(const gpu_cmd *c, const sh_word *w, const char *name,
-                                  df_span *out)
-{
-    size_t len = strlen(name);
-    if (w->len <= len || strncmp(w->text, name, len) != 0 || w->text[len] != '=')
-        return false;
-    size_t start, end;
-    sh_word_span(w, len + 1, w->len, &start, &end);
-    *out = gpu_span(c, start, end);
-    return true;
-}
-
-/* `export NAME=v` or a bare `NAME=v` command. */
-static bool earlier_assignment_span(const gpu_cmd *e, const char *name, df_span *out)
-{
-    const sh_command *cmd = e->cmd;
-    if (cmd->nwords == 0) {
-        for (size_t i = cmd->nassigns; i-- > 0;)
-            if (assignment_value_span(e, &cmd->assigns[i], name, out))
-                return true;
-    } else if (strcmp(sh_program(cmd), "export") == 0) {
-        for (size_t i = cmd->nwords; i-- > 1;)
-            if (assignment_value_span(e, &cmd->words[i], name, out))
-                return true;
-    }
-    return false;
-}
-
-/* Where a variable the command sees was set when it was set inside the RUN
- * (`NAME=v pip ...`, `export NAME=v && pip ...`); the model points at the
- * stage's ENV/ARG only. */
-static df_span variable_span(const gpu_model *m, const gpu_cmd *c, const char *name,
-                             df_span fallback)
-{
-    df_span span;
-    for (size_t i = c->cmd->nassigns; i-- > 0;)
-        if (assignment_value_span(c, &c->cmd->assigns[i], name, &span))
-            return span;
-    const gpu_stage *s = &m->stages[c->stage];
-    for (size_t k = (size_t)(c - s->cmds); k-- > 0;) {
-        const gpu_cmd *e = &s->cmds[k];
-        if (e->instr != c->instr)
-            break;
-        if (earlier_assignment_span(e, name, &span))
-            return span;
-    }
-    return fallback;
-}
-
-df_span torch_text_span(const gpu_cmd *c, const sh_word *w, const char *text, size_t len,
-                        df_span fallback)
-{
-    const char *at = w && text ? strstr(w->text, text) : NULL;
-    if (!at || len == 0)
-        return fallback;
-    size_t a = (size_t)(at - w->text), start, end;
-    sh_word_span(w, a, a + len, &start, &end);
-    return gpu_span(c, start, end);
-}
-
-/* "+cu118" in the word `torch==2.1.0+cu118` (the model keeps the name's
- * position only); the -r word for a requirements-file line. */
+/* "+cu118" in the word `torch==2.1.0+cu118`; the -r word for a
+ * requirements-file line. */
 static df_span label_span(const gpu_cmd *c, const gpu_req *r)
 {
-    const char *plus = strchr(r->req->pinned, '+');
-    return torch_text_span(c, r->req->word, plus, plus ? strlen(plus) : 0, r->span);
+    if (!r->req->word)
+        return r->span;
+    return gpu_span(c, r->req->label_start, r->req->label_end);
 }
 
 /* ---- Sources ----------------------------------------------------------- */
-
-static bool same_span(const gpu_cmd *c, const sh_word *w, df_span span)
-{
-    df_span s = gpu_word_span(c, w);
-    return s.start == span.start && s.end == span.end;
-}
-
-/* The option word an index came from, matched by position. */
-static const sh_word *option_word(const gpu_cmd *c, df_span span)
-{
-    const sh_pkgcmd *pkg = c->pkg;
-    if (pkg->index_url && same_span(c, pkg->index_url, span))
-        return pkg->index_url;
-    for (size_t i = 0; i < pkg->nextra_index_urls; i++)
-        if (same_span(c, pkg->extra_index_urls[i], span))
-            return pkg->extra_index_urls[i];
-    for (size_t i = 0; i < pkg->nfind_links; i++)
-        if (same_span(c, pkg->find_links[i], span))
-            return pkg->find_links[i];
-    return NULL;
-}
 
 static void add_indexes(ed_ctx *ctx, const gpu_cmd *c, torch_cmd *t)
 {
     size_t n;
     gpu_index *ix = gpu_cmd_indexes(ctx->arena, ctx->gpu, c, &n);
     for (size_t i = 0; i < n; i++) {
-        torch_source src = {.torch = ix[i].torch, .url = ix[i].url, .extra = ix[i].extra,
-                            .find_links = ix[i].find_links, .span = ix[i].span};
+        torch_source src = {.origin = TORCH_FROM_OPTION, .torch = ix[i].torch, .url = ix[i].url,
+                            .extra = ix[i].extra, .find_links = ix[i].find_links,
+                            .word = ix[i].word, .option = ix[i].option,
+                            .option_span = ix[i].option_span, .span = ix[i].span};
         if (ix[i].from_env) {
             src.origin = TORCH_FROM_VARIABLE;
             src.variable = ix[i].variable;
-            src.span = variable_span(ctx->gpu, c, ix[i].variable, ix[i].span);
-        } else {
-            src.origin = TORCH_FROM_OPTION;
-            src.word = option_word(c, ix[i].span);
+        } else if (ix[i].file) {
+            src.origin = TORCH_FROM_FILE;
+            src.file = ix[i].file;
         }
         add_source(ctx, t, src);
-    }
-}
-
-static char *read_small_file(ed_arena *arena, const char *path, size_t *len)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_REQUIREMENTS_FILE)
-        return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = ed_arena_alloc(arena, (size_t)st.st_size + 1);
-    *len = fread(data, 1, (size_t)st.st_size, f);
-    data[*len] = '\0';
-    fclose(f);
-    return data;
-}
-
-/* A path of the build context as the user knows it ("requirements.txt"). */
-static const char *context_relative(const gpu_model *m, const char *path)
-{
-    size_t n = m->context_dir ? strlen(m->context_dir) : 0;
-    if (n && strncmp(path, m->context_dir, n) == 0 && path[n] == '/')
-        return path + n + 1;
-    return path;
-}
-
-static void add_file_index(ed_ctx *ctx, torch_cmd *t, const gpu_req *r, const char *url,
-                           bool extra, bool find_links)
-{
-    torch_source src = {.origin = TORCH_FROM_FILE, .url = url, .extra = extra,
-                        .find_links = find_links, .span = r->span,
-                        .file = context_relative(ctx->gpu, r->file)};
-    kb_torch_index_parse(url, &src.torch);
-    add_source(ctx, t, src);
-}
-
-/* The option lines (-i, --extra-index-url, -f, --no-index) of the
- * requirements files the command reads: they apply to the whole command.
- * The model lists the files' requirements but not these options. */
-static void add_file_options(ed_ctx *ctx, torch_cmd *t)
-{
-    for (size_t i = 0; i < t->nreqs; i++) {
-        const gpu_req *r = &t->reqs[i];
-        if (!r->file || (i > 0 && t->reqs[i - 1].file && strcmp(t->reqs[i - 1].file, r->file) == 0))
-            continue;
-        size_t len;
-        char *text = read_small_file(ctx->arena, r->file, &len);
-        if (!text)
-            continue;
-        sh_reqfile rf;
-        sh_reqfile_parse(ctx->arena, text, len, &rf);
-        if (rf.index_url)
-            add_file_index(ctx, t, r, rf.index_url, false, false);
-        for (size_t k = 0; k < rf.nextra_index_urls; k++)
-            add_file_index(ctx, t, r, rf.extra_index_urls[k], true, false);
-        for (size_t k = 0; k < rf.nfind_links; k++)
-            add_file_index(ctx, t, r, rf.find_links[k], false, true);
-        t->no_index |= rf.no_index;
     }
 }
 
@@ -214,7 +65,7 @@ static void add_labels_and_urls(ed_ctx *ctx, const gpu_cmd *c, torch_cmd *t)
 {
     for (size_t i = 0; i < t->nreqs; i++) {
         const gpu_req *r = &t->reqs[i];
-        if (!torch_is_family(r->req->name) || r->req->is_local)
+        if (!gpu_is_torch_package(r->req->name) || r->req->is_local)
             continue;
         torch_source src = {.req = r};
         if (r->req->url && r->req->word && kb_torch_index_parse(r->req->url, &src.torch)) {
@@ -248,10 +99,7 @@ static void add_backend(ed_ctx *ctx, const gpu_cmd *c, torch_cmd *t)
         src.span = gpu_word_span(c, word);
     } else {
         src.variable = "UV_TORCH_BACKEND";
-        const df_var *def = df_model_find(ctx->model, c->index, src.variable);
-        df_span fallback = def && def->instr ? df_var_span(def)
-                                             : gpu_span(c, c->cmd->start, c->cmd->start);
-        src.span = variable_span(ctx->gpu, c, src.variable, fallback);
+        src.span = gpu_var_span(ctx->gpu, c, src.variable);
     }
     add_source(ctx, t, src);
 }
@@ -260,7 +108,7 @@ static void find_torch_reqs(torch_cmd *t)
 {
     for (size_t i = 0; i < t->nreqs; i++) {
         const sh_req *r = t->reqs[i].req;
-        if (!torch_is_family(r->name) || !from_index(r))
+        if (!gpu_is_torch_package(r->name) || !from_index(r))
             continue;
         if (!t->first)
             t->first = &t->reqs[i];
@@ -272,7 +120,7 @@ static void find_torch_reqs(torch_cmd *t)
 static bool has_torch_req(const torch_cmd *t)
 {
     for (size_t i = 0; i < t->nreqs; i++)
-        if (torch_is_family(t->reqs[i].req->name))
+        if (gpu_is_torch_package(t->reqs[i].req->name))
             return true;
     return false;
 }
@@ -288,10 +136,9 @@ bool torch_cmd_read(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c, torch_cmd
     if (!has_torch_req(out))
         return false;
     out->uv = c->pkg->manager != SH_PM_PIP;
-    out->no_index = c->pkg->no_index;
+    out->no_index = gpu_cmd_no_index(ctx->arena, ctx->gpu, c);
     find_torch_reqs(out);
     add_indexes(ctx, c, out);
-    add_file_options(ctx, out);
     add_labels_and_urls(ctx, c, out);
     add_backend(ctx, c, out);
     return true;
@@ -317,18 +164,12 @@ const char *torch_req_label(ed_ctx *ctx, const gpu_req *r)
 {
     if (!r->file)
         return r->req->name;
-    return ed_arena_printf(ctx->arena, "%s (%s:%u)", r->req->name,
-                           context_relative(ctx->gpu, r->file), r->file_line);
+    return ed_arena_printf(ctx->arena, "%s (%s:%u)", r->req->name, r->file_name, r->file_line);
 }
 
 const char *torch_prefix(const gpu_cmd *c)
 {
     return c->onbuild ? "ONBUILD: " : "";
-}
-
-const char *torch_image_name(const gpu_stage *s)
-{
-    return s->root && s->root->base ? s->root->base : "the base image";
 }
 
 const char *torch_version_text(ed_ctx *ctx, kb_version v)
@@ -445,69 +286,5 @@ bool torch_reported(const ed_ctx *ctx, df_span span)
         if (ctx->findings[i].rule == ctx->rule && ctx->findings[i].start == span.start &&
             ctx->findings[i].end == span.end)
             return true;
-    return false;
-}
-
-/* ---- Index configuration the model cannot read ------------------------- */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* pip reads pip.conf / pip.ini; uv reads uv.toml and pyproject.toml. */
-static bool names_config_file(const char *text, bool uv)
-{
-    return ends_with(text, "pip.conf") || ends_with(text, "pip.ini") ||
-           (uv && (ends_with(text, "uv.toml") || ends_with(text, "pyproject.toml")));
-}
-
-static bool copies_config(const df_instr *in, bool uv)
-{
-    if (in->kind != DF_COPY && in->kind != DF_ADD)
-        return false;
-    for (size_t i = 0; i < in->nargs; i++)
-        if (names_config_file(in->args[i].text, uv))
-            return true;
-    return false;
-}
-
-/* `pip config set global.index-url X`, `echo "index-url = X" >> /etc/pip.conf`,
- * `tee /etc/pip.conf`: anything but an install naming index settings. */
-static bool writes_config(const gpu_cmd *e, bool uv)
-{
-    if (e->pkg && is_python_installer(e->pkg))
-        return false;
-    for (size_t i = 0; i < e->cmd->nwords; i++) {
-        const char *w = e->cmd->words[i].text;
-        if (names_config_file(w, uv) || strstr(w, "index-url") || strstr(w, "index_url"))
-            return true;
-    }
-    return false;
-}
-
-static bool config_variable(const gpu_model *m, const gpu_cmd *c, const char *name)
-{
-    const char *v = gpu_cmd_var(m, c, name);
-    return v && *v && strcmp(v, "/dev/null") != 0;
-}
-
-bool torch_index_configured_elsewhere(const gpu_model *m, const gpu_cmd *c)
-{
-    bool uv = c->pkg && c->pkg->manager != SH_PM_PIP;
-    if (config_variable(m, c, uv ? "UV_CONFIG_FILE" : "PIP_CONFIG_FILE"))
-        return true;
-    const gpu_stage *own = &m->stages[c->stage];
-    const df_file *file = m->df->file;
-    for (const gpu_stage *s = own; s; s = s->parent) {
-        size_t limit = s == own ? c->index : s->stage->end;
-        for (size_t i = s->stage->first; i < limit; i++)
-            if (copies_config(&file->instrs[i], uv))
-                return true;
-        for (const gpu_cmd *e = s->cmds; e < s->cmds + s->ncmds && e != c; e++)
-            if (writes_config(e, uv))
-                return true;
-    }
     return false;
 }

@@ -1,8 +1,8 @@
 /* Shared reading for the torch rules (ED201-ED205): which pip/uv commands
  * install the torch family, and every place such a command can get its
- * PyTorch build from (index options, PIP_/UV_ variables, requirements-file
- * option lines, +cuXYZ labels, uv's torch backend, direct wheel URLs), each
- * with the exact token a finding points at. */
+ * PyTorch build from (the GPU model's indexes: options, PIP_/UV_ variables,
+ * requirements-file option lines; +cuXYZ labels, uv's torch backend, direct
+ * wheel URLs), each with the exact token a finding points at. */
 #ifndef ENVDOCTOR_TORCH_COMMON_H
 #define ENVDOCTOR_TORCH_COMMON_H
 
@@ -33,6 +33,10 @@ typedef struct torch_source {
     const char *file;      /* TORCH_FROM_FILE: the file, relative to the build context */
     const gpu_req *req;    /* TORCH_FROM_LABEL / TORCH_FROM_URL */
     const sh_word *word;   /* the option value word (TORCH_FROM_OPTION, option backends) */
+    const char *option;    /* TORCH_FROM_OPTION: the option as written ("--extra-index-url");
+                              TORCH_FROM_VARIABLE: the variable's name where it is set, if
+                              written there; else NULL (see gpu_index.option) */
+    df_span option_span;   /* ... and where it is */
     df_span span;          /* the token a finding points at */
 } torch_source;
 
@@ -51,9 +55,6 @@ typedef struct torch_cmd {
     bool uv;                   /* uv pip / uv add rather than pip */
 } torch_cmd;
 
-/* torch, torchvision, torchaudio (PEP 503 names). */
-bool torch_is_family(const char *name);
-
 /* Reads command c of stage s; false when it installs no torch-family package. */
 bool torch_cmd_read(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c, torch_cmd *out);
 
@@ -64,8 +65,6 @@ void torch_each_cmd(ed_ctx *ctx, void (*check)(ed_ctx *ctx, const torch_cmd *cmd
 const char *torch_req_label(ed_ctx *ctx, const gpu_req *r);
 /* "ONBUILD: " for commands run by child images, else "". */
 const char *torch_prefix(const gpu_cmd *c);
-/* The stage's root image as written in FROM (variables expanded). */
-const char *torch_image_name(const gpu_stage *s);
 /* "12.4.1" / "12.1": a CUDA version for messages, in the arena. */
 const char *torch_version_text(ed_ctx *ctx, kb_version v);
 
@@ -91,19 +90,8 @@ const char *torch_best_suffix(const kb *k, kb_version cuda, const char *torch_ve
 ed_fix *torch_suffix_fix(ed_ctx *ctx, const torch_source *src, const char *new_suffix,
                          const char *description);
 
-/* The source span of the first `len` bytes of `text` found in word w's
- * text (a version inside `pytorch-cuda=11.8`), or fallback. */
-df_span torch_text_span(const gpu_cmd *c, const sh_word *w, const char *text, size_t len,
-                        df_span fallback);
-
 /* A finding of the running rule at exactly this span exists already (an
  * ENV index shared by several commands is reported once). */
 bool torch_reported(const ed_ctx *ctx, df_span span);
-
-/* The stage configures pip/uv indexes in a way this model cannot read
- * before command c: a pip.conf / pip.ini (uv: uv.toml, pyproject.toml)
- * copied or written, `pip config set ...index-url`, an `echo index-url=...`,
- * PIP_CONFIG_FILE / UV_CONFIG_FILE. */
-bool torch_index_configured_elsewhere(const gpu_model *m, const gpu_cmd *c);
 
 #endif

@@ -272,6 +272,294 @@ static void test_requirements_files(void **state)
     assert_int_equal(system(path), 0);
 }
 
+/* A temporary build context holding `name` with `content` (and a second
+ * file when name2 is set); the caller removes it with remove_dir. */
+static char *make_dir(const char *name, const char *content, const char *name2,
+                      const char *content2)
+{
+    static char dir[64];
+    strcpy(dir, "/tmp/env-doctor-gpu-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(content, f);
+    fclose(f);
+    if (name2) {
+        snprintf(path, sizeof path, "%s/%s", dir, name2);
+        f = fopen(path, "w");
+        fputs(content2, f);
+        fclose(f);
+    }
+    return dir;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_requirements_file_indexes(void **state)
+{
+    char *dir = make_dir("requirements.txt",
+                         "--index-url https://download.pytorch.org/whl/cu124\n"
+                         "-f /wheels\ntorch==2.5.1\n-r more.txt\n",
+                         "more.txt", "--extra-index-url https://pypi.nvidia.com\n--no-index\n");
+    gpu_model *m = build_in("FROM python:3.12\nENV PIP_EXTRA_INDEX_URL=https://mirror.example/simple\n"
+                            "RUN pip install -r requirements.txt --extra-index-url https://x.example\n",
+                            GPU_AUTO, dir);
+    const gpu_cmd *c = &m->stages[0].cmds[0];
+    size_t n;
+    gpu_index *ix = gpu_cmd_indexes(arena, m, c, &n);
+    assert_int_equal(n, 5); /* the option, the variable, then the files' lines */
+    assert_string_equal(ix[0].url, "https://x.example");
+    assert_null(ix[0].file);
+    assert_true(ix[1].from_env);
+    assert_string_equal(ix[2].url, "https://download.pytorch.org/whl/cu124");
+    assert_string_equal(ix[2].file, "requirements.txt");
+    assert_int_equal(ix[2].torch.kind, KB_INDEX_CUDA);
+    assert_false(ix[2].extra);
+    assert_at(ix[2].span, 3, 20, 36); /* the -r word */
+    assert_true(ix[3].find_links);
+    assert_string_equal(ix[3].url, "/wheels");
+    assert_true(ix[4].extra);
+    assert_string_equal(ix[4].file, "more.txt");
+    assert_true(gpu_cmd_no_index(arena, m, c)); /* in the nested file */
+
+    gpu_req *reqs = gpu_cmd_reqs(arena, m, c, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(reqs[0].file_name, "requirements.txt");
+    assert_int_equal(reqs[0].file_line, 3);
+    assert_non_null(strstr(reqs[0].file, dir));
+
+    /* torch on the command line, its index in the file: GPU intent sees it */
+    m = build_in("FROM python:3.12\nRUN pip install torch -r requirements.txt\n", GPU_AUTO, dir);
+    assert_true(m->stages[0].gpu_intended);
+    assert_string_equal(m->stages[0].intent, "installs torch from the cu124 index");
+    m = build_in("FROM python:3.12\nRUN pip install torch\n", GPU_AUTO, dir);
+    assert_false(gpu_cmd_no_index(arena, m, &m->stages[0].cmds[0]));
+    remove_dir(dir);
+}
+
+static void test_requirements_files_are_read_once(void **state)
+{
+    char *dir = make_dir("requirements.txt", "torch==2.5.1\n", NULL, NULL);
+    gpu_model *m = build_in("FROM python:3.12\nCOPY requirements.txt /app/\n"
+                            "RUN pip install -r requirements.txt\n"
+                            "RUN pip install -r /app/requirements.txt\n",
+                            GPU_AUTO, dir);
+    size_t n;
+    gpu_req *first = gpu_cmd_reqs(arena, m, &m->stages[0].cmds[0], &n);
+    assert_int_equal(n, 1);
+    /* rewritten on disk: the model keeps what it read */
+    char path[256];
+    snprintf(path, sizeof path, "%s/requirements.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("numpy\njax\n", f);
+    fclose(f);
+    gpu_req *again = gpu_cmd_reqs(arena, m, &m->stages[0].cmds[0], &n);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(again[0].req, first[0].req); /* the same parse */
+    gpu_req *other = gpu_cmd_reqs(arena, m, &m->stages[0].cmds[1], &n);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(other[0].req, first[0].req); /* another command, the same file */
+    remove_dir(dir);
+}
+
+static void test_index_options_and_variable_names(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\n"
+                         "RUN pip install torch --extra-index-url=https://download.pytorch.org/whl/cu121 "
+                         "-i https://pypi.org/simple\n"
+                         "RUN [\"pip\", \"install\", \"torch\", \"--extra-index-url\", \"https://x.example\"]\n");
+    const gpu_stage *s = &m->stages[0];
+    size_t n;
+    gpu_index *ix = gpu_cmd_indexes(arena, m, &s->cmds[0], &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(ix[0].option, "-i");
+    assert_at(ix[0].option_span, 2, 80, 82);
+    assert_string_equal(ix[0].word->text, "https://pypi.org/simple");
+    assert_string_equal(ix[1].option, "--extra-index-url");
+    assert_at(ix[1].option_span, 2, 23, 40);
+    assert_at(ix[1].span, 2, 41, 79);
+    ix = gpu_cmd_indexes(arena, m, &s->cmds[1], &n);
+    assert_string_equal(ix[0].option, "--extra-index-url");
+    assert_at(ix[0].option_span, 3, 34, 51); /* inside the quotes */
+
+    m = build("FROM python:3.12\nENV PIP_INDEX_URL=https://a.example\n"
+              "ARG PIP_EXTRA_INDEX_URL=https://b.example\n"
+              "RUN export PIP_FIND_LINKS=/w && pip install torch\n"
+              "RUN UV_INDEX_URL=https://c.example uv pip install torch\n");
+    s = &m->stages[0];
+    ix = gpu_cmd_indexes(arena, m, &s->cmds[1], &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(ix[0].option, "PIP_INDEX_URL");
+    assert_at(ix[0].option_span, 2, 5, 18);
+    assert_at(ix[0].span, 2, 19, 36);
+    assert_at(ix[1].option_span, 3, 5, 24);
+    assert_at(ix[2].option_span, 4, 12, 26); /* export PIP_FIND_LINKS=/w */
+    assert_at(ix[2].span, 4, 27, 29);
+    ix = gpu_cmd_indexes(arena, m, &s->cmds[2], &n);
+    assert_int_equal(n, 1);
+    assert_at(ix[0].option_span, 5, 5, 17);
+    assert_at(ix[0].span, 5, 18, 35);
+    df_span at = gpu_var_span(m, &s->cmds[2], "UV_INDEX_URL");
+    assert_at(at, 5, 18, 35);
+    assert_false(gpu_var_name_span(m, &s->cmds[2], "HOME", &at));
+}
+
+static void test_onbuild_builds_toolkits_and_intent(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\n"
+                         "ONBUILD RUN apt-get install -y cuda-nvcc-12-4\n"
+                         "ONBUILD RUN pip install torch --index-url https://download.pytorch.org/whl/cu124\n"
+                         "ONBUILD RUN pip install flash-attn --no-build-isolation\n");
+    const gpu_stage *s = &m->stages[0];
+    assert_false(s->gpu_intended); /* the triggers run in child images */
+    assert_true(s->onbuild_intended);
+    assert_string_equal(s->onbuild_intent, "installs cuda-nvcc-12-4");
+    assert_at(s->onbuild_intent_span, 2, 32, 46);
+    assert_int_equal(s->ntoolkits, 1);
+    assert_true(s->toolkits[0].onbuild);
+    assert_int_equal(s->nbuilds, 1);
+    assert_true(s->builds[0].onbuild);
+    assert_string_equal(s->builds[0].what, "flash-attn is built from source (--no-build-isolation)");
+    /* in a child image the trigger's toolkit comes first; the stage has none */
+    assert_true(gpu_stage_has_nvcc(s, s->builds[0].cmd));
+    assert_false(gpu_stage_has_nvcc(s, s->ncmds));
+    assert_false(gpu_stage_installs_cuda(s, false));
+    assert_true(gpu_stage_installs_cuda(s, true));
+
+    m = build("FROM python:3.12\nONBUILD RUN pip install \"jax[cuda12]\"\n");
+    assert_true(m->stages[0].onbuild_intended);
+    assert_string_equal(m->stages[0].onbuild_intent, "installs jax[cuda12]");
+    m = build_mode("FROM python:3.12\nONBUILD RUN pip install \"jax[cuda12]\"\n", GPU_NEVER);
+    assert_false(m->stages[0].onbuild_intended);
+    m = build("FROM python:3.12\nONBUILD RUN pip install flask\n");
+    assert_false(m->stages[0].onbuild_intended);
+}
+
+static void test_cuda_installed_by_hand(void **state)
+{
+    gpu_model *m = build("FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS devel\n"
+                         "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS rt\n"
+                         "RUN pip install flash-attn --no-build-isolation\n"
+                         "COPY --from=devel /usr/local/cuda /usr/local/cuda\n"
+                         "RUN pip install flash-attn --no-build-isolation\n"
+                         "FROM ubuntu:22.04\n"
+                         "COPY --from=nvidia/cuda:12.4.1-runtime-ubuntu22.04 /usr/local/cuda /usr/local/cuda\n"
+                         "RUN nvcc -o k k.cu\n"
+                         "FROM ubuntu:22.04\nCOPY --from=rt /usr/local/cuda /usr/local/cuda\n");
+    const gpu_stage *rt = &m->stages[1];
+    assert_int_equal(rt->ncuda_installs, 1);
+    const gpu_cuda_install *c = &rt->cuda_installs[0];
+    assert_int_equal(c->source, GPU_CUDA_COPY);
+    assert_int_equal(c->nvcc, KB_YES);
+    assert_int_equal(c->cmd, 1); /* before the second command */
+    assert_string_equal(c->what, "/usr/local/cuda from devel");
+    assert_at(c->span, 4, 19, 34);
+    assert_false(gpu_stage_has_nvcc(rt, rt->builds[0].cmd));
+    assert_true(gpu_stage_has_nvcc(rt, rt->builds[1].cmd));
+    /* a runtime image's /usr/local/cuda has no nvcc, but it is CUDA */
+    const gpu_stage *copied = &m->stages[2];
+    assert_int_equal(copied->cuda_installs[0].nvcc, KB_NO);
+    assert_false(gpu_stage_has_nvcc(copied, 0));
+    assert_true(gpu_stage_installs_cuda(copied, false));
+    /* from a stage: what that stage has at its end */
+    assert_int_equal(m->stages[3].cuda_installs[0].nvcc, KB_YES);
+
+    m = build("FROM ubuntu:22.04\n"
+              "RUN wget -q https://x/cuda_12.4.1_550.54.15_linux.run && "
+              "sh cuda_12.4.1_550.54.15_linux.run --silent --toolkit\n"
+              "RUN ./cuda_11.8.0_520.61.05_linux.run --silent --driver\n"
+              "RUN apt-get install -y cuda-libraries-12-4\n"
+              "RUN pip install nvidia-cuda-nvcc-cu12 nvidia-cuda-nvcc-cu13\n"
+              "RUN pip install jax\n");
+    const gpu_stage *s = &m->stages[0];
+    assert_int_equal(s->ncuda_installs, 3);
+    c = &s->cuda_installs[0];
+    assert_int_equal(c->source, GPU_CUDA_RUNFILE);
+    assert_string_equal(c->what, "cuda_12.4.1_550.54.15_linux.run");
+    assert_int_equal(c->version.major, 12);
+    assert_int_equal(c->version.minor, 4);
+    assert_int_equal(c->nvcc, KB_YES);
+    assert_at(c->span, 2, 61, 92);
+    assert_int_equal(s->cuda_installs[1].source, GPU_CUDA_LIBRARIES); /* --driver alone: none */
+    assert_int_equal(s->cuda_installs[1].nvcc, KB_NO);
+    c = &s->cuda_installs[2];
+    assert_int_equal(c->source, GPU_CUDA_WHEEL); /* -cu13 is only a placeholder */
+    assert_string_equal(c->what, "nvidia-cuda-nvcc-cu12");
+    assert_int_equal(c->version.major, 12);
+    size_t runfile = s->cuda_installs[0].cmd;
+    assert_int_equal(runfile, 1); /* after wget in the same RUN */
+    assert_false(gpu_stage_has_nvcc(s, runfile));
+    assert_true(gpu_stage_has_nvcc(s, runfile + 1));
+    assert_true(gpu_stage_installs_cuda(s, false));
+
+    m = build("FROM ubuntu:22.04\nRUN apt-get install -y cuda-libraries-12-4\n"
+              "RUN pip install nvidia-cuda-nvcc-cu12\nRUN nvcc --version\n");
+    s = &m->stages[0];
+    assert_false(gpu_stage_has_nvcc(s, 1));
+    assert_true(gpu_stage_has_nvcc(s, 2)); /* the wheel's nvcc */
+    m = build("FROM ubuntu:22.04\nRUN pip install nvidia-cuda-nvcc-cu12\n");
+    assert_false(gpu_stage_installs_cuda(&m->stages[0], false)); /* wheels are no CUDA install */
+}
+
+static void test_toolkit_version_from_pin(void **state)
+{
+    gpu_model *m = build("FROM continuumio/miniconda3:24.7.1-0\n"
+                         "RUN conda install -y -c nvidia cuda-nvcc=12.1 cuda-toolkit\n");
+    const gpu_stage *s = &m->stages[0];
+    assert_int_equal(s->ntoolkits, 2);
+    assert_int_equal(s->toolkits[0].version.major, 12);
+    assert_int_equal(s->toolkits[0].version.minor, 1);
+    assert_int_equal(s->toolkits[1].version.major, -1);
+}
+
+static void test_stage_consumers_labels_and_wheels(void **state)
+{
+    gpu_model *m = build("FROM python:3.12 AS base\nRUN pip install torch==2.1.0+cu118\n"
+                         "FROM base AS build\nRUN true\n"
+                         "FROM ubuntu:22.04\nCOPY --from=build /app /app\n"
+                         "FROM ubuntu:22.04\nRUN --mount=type=bind,from=base,target=/b true\n"
+                         "FROM debian:12\n");
+    const gpu_stage *base = &m->stages[0];
+    assert_int_equal(base->nconsumers, 4);
+    assert_int_equal(base->consumers[0], 0);
+    assert_int_equal(base->consumers[1], 1);
+    assert_int_equal(base->consumers[2], 2);
+    assert_int_equal(base->consumers[3], 3);
+    assert_int_equal(m->stages[1].nconsumers, 2);
+    assert_int_equal(m->stages[4].nconsumers, 1);
+    assert_string_equal(gpu_stage_label(arena, m, base), "stage base");
+    assert_string_equal(gpu_stage_label(arena, m, &m->stages[2]), "stage 2");
+    assert_string_equal(gpu_stage_image(&m->stages[1]), "python:3.12");
+    kb_version cuda;
+    assert_true(gpu_stage_wheel_cuda(arena, m, base, &cuda));
+    assert_int_equal(cuda.major, 11);
+    assert_int_equal(cuda.minor, 8);
+    assert_false(gpu_stage_wheel_cuda(arena, m, &m->stages[1], &cuda));
+
+    m = build("FROM python:3.12\nRUN uv pip install --system torch --torch-backend=cu126\n");
+    assert_string_equal(gpu_stage_label(arena, m, &m->stages[0]), "the stage");
+    assert_true(gpu_stage_wheel_cuda(arena, m, &m->stages[0], &cuda));
+    assert_int_equal(cuda.minor, 6);
+}
+
+static void test_index_config_unread(void **state)
+{
+    gpu_model *m = build("FROM python:3.12\nCOPY pip.conf /etc/pip.conf\nRUN pip install torch\n"
+                         "FROM python:3.12\nRUN pip config set global.index-url https://x && pip install torch\n"
+                         "FROM python:3.12\nRUN pip install torch\n"
+                         "FROM python:3.12\nENV PIP_CONFIG_FILE=/etc/p.conf\nRUN pip install torch\n");
+    assert_true(gpu_cmd_index_config_unread(m, &m->stages[0].cmds[0]));
+    assert_true(gpu_cmd_index_config_unread(m, &m->stages[1].cmds[1]));
+    assert_false(gpu_cmd_index_config_unread(m, &m->stages[2].cmds[0]));
+    assert_true(gpu_cmd_index_config_unread(m, &m->stages[3].cmds[0]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +574,14 @@ int main(void)
         cmocka_unit_test_teardown(test_cuda_builds, teardown),
         cmocka_unit_test_teardown(test_toolkits_and_nvcc, teardown),
         cmocka_unit_test_teardown(test_requirements_files, teardown),
+        cmocka_unit_test_teardown(test_requirements_file_indexes, teardown),
+        cmocka_unit_test_teardown(test_requirements_files_are_read_once, teardown),
+        cmocka_unit_test_teardown(test_index_options_and_variable_names, teardown),
+        cmocka_unit_test_teardown(test_onbuild_builds_toolkits_and_intent, teardown),
+        cmocka_unit_test_teardown(test_cuda_installed_by_hand, teardown),
+        cmocka_unit_test_teardown(test_toolkit_version_from_pin, teardown),
+        cmocka_unit_test_teardown(test_stage_consumers_labels_and_wheels, teardown),
+        cmocka_unit_test_teardown(test_index_config_unread, teardown),
     };
     return cmocka_run_group_tests_name("gpu model", tests, NULL, NULL);
 }

@@ -893,6 +893,108 @@ static void test_positions_in_payload(void **state)
     assert_req(t, &p->reqs[0], "nvidia-utils-535", NULL, NULL, "nvidia-utils-535");
 }
 
+/* ---- Where the version parts and the index options are ---- */
+
+/* The specifier, pinned version and local label of r, as text at their
+ * positions ("" for an empty range). */
+static void assert_version_at(const char *text, const sh_req *r, const char *spec,
+                              const char *version, const char *label)
+{
+    assert_at(text, r->spec_start, r->spec_end, spec);
+    assert_at(text, r->version_start, r->version_end, version);
+    assert_at(text, r->label_start, r->label_end, label);
+}
+
+static void test_version_positions(void **state)
+{
+    ed_arena *a = *state;
+    const char *t = "pip install \"torch == 2.1.0+cu118\" 'jax[cuda12]>=0.4,<0.5' numpy "
+                    "torchvision==0.16.0 ./torch-2.1.0+cu121-cp310-cp310-linux_x86_64.whl";
+    const sh_pkgcmd *p = pk(a, t, 0);
+    assert_int_equal(p->nreqs, 5);
+    assert_version_at(t, &p->reqs[0], "== 2.1.0+cu118", "2.1.0+cu118", "+cu118");
+    assert_version_at(t, &p->reqs[1], ">=0.4,<0.5", "", "");
+    assert_int_equal(p->reqs[1].version_start, p->reqs[1].spec_end);
+    assert_version_at(t, &p->reqs[2], "", "", "");
+    assert_int_equal(p->reqs[2].spec_start, p->reqs[2].name_end); /* empty, after the name */
+    assert_version_at(t, &p->reqs[3], "==0.16.0", "0.16.0", "");
+    assert_int_equal(p->reqs[3].label_start, p->reqs[3].version_end);
+    assert_version_at(t, &p->reqs[4], "2.1.0+cu121", "2.1.0+cu121", "+cu121"); /* file name */
+
+    /* an escaped newline inside the word: the map keeps the label exact */
+    t = "pip install torch==2.1.0\\\n+cu118";
+    p = pk(a, t, 0);
+    assert_string_equal(p->reqs[0].pinned, "2.1.0+cu118");
+    assert_at(t, p->reqs[0].label_start, p->reqs[0].label_end, "+cu118");
+
+    /* conda, apt, dnf, apk */
+    t = "conda install -y pytorch-cuda=11.8 \"cudnn 8.9 cuda*\" 'cuda-nvcc>=12'";
+    p = pk(a, t, 0);
+    assert_version_at(t, &p->reqs[0], "=11.8", "11.8", "");
+    assert_version_at(t, &p->reqs[1], "8.9", "8.9", "");
+    assert_version_at(t, &p->reqs[2], ">=12", "", "");
+    t = "apt-get install -y cuda-toolkit-12-4=12.4.1-1 ./x_1.2+dfsg_amd64.deb git";
+    p = pk(a, t, 0);
+    assert_version_at(t, &p->reqs[0], "12.4.1-1", "12.4.1-1", "");
+    assert_version_at(t, &p->reqs[1], "1.2+dfsg", "1.2+dfsg", ""); /* no pip label */
+    assert_version_at(t, &p->reqs[2], "", "", "");
+    t = "dnf install -y 'cuda-toolkit = 12.4' 'gcc >= 11'";
+    p = pk(a, t, 0);
+    assert_version_at(t, &p->reqs[0], "= 12.4", "12.4", "");
+    assert_version_at(t, &p->reqs[1], ">= 11", "", "");
+
+    /* requirements-file lines: offsets in the text */
+    sh_req r;
+    const char *line = "torch (==2.5.1+cu124) ; sys_platform == 'linux'";
+    sh_req_parse(a, line, strlen(line), &r);
+    assert_version_at(line, &r, "(==2.5.1+cu124)", "2.5.1+cu124", "+cu124");
+}
+
+static void test_index_option_words(void **state)
+{
+    ed_arena *a = *state;
+    const char *t = "pip install torch --extra-index-url=https://x/a -qi https://x/b "
+                    "--extra-index-url https://x/c -fhttps://x/d --find-links https://x/e";
+    const sh_pkgcmd *p = pk(a, t, 0);
+    assert_word(t, p->index_url, "https://x/b");
+    assert_word(t, p->index_url_option, "-qi");
+    assert_int_equal(p->nextra_index_urls, 2);
+    assert_word(t, p->extra_index_url_options[0], "--extra-index-url");
+    assert_at(t, p->extra_index_url_options[0]->start, p->extra_index_url_options[0]->end,
+              "--extra-index-url");
+    assert_int_equal(p->extra_index_url_options[0]->start, 18); /* the one with '=' */
+    assert_word(t, p->extra_index_urls[1], "https://x/c");
+    assert_word(t, p->extra_index_url_options[1], "--extra-index-url");
+    assert_int_equal(p->nfind_links, 2);
+    assert_word(t, p->find_links_options[0], "-f");
+    assert_word(t, p->find_links[0], "https://x/d");
+    assert_word(t, p->find_links_options[1], "--find-links");
+
+    t = "uv pip install torch --index cu=https://x/a; pip config set global.index-url https://x/b";
+    p = pk(a, t, 0);
+    assert_word(t, p->extra_index_urls[0], "https://x/a");
+    assert_word(t, p->extra_index_url_options[0], "--index");
+    p = pk(a, t, 1);
+    assert_word(t, p->index_url, "https://x/b");
+    assert_word(t, p->index_url_option, "global.index-url");
+}
+
+static void test_manager_families(void **state)
+{
+    static const sh_pm python[] = {SH_PM_PIP, SH_PM_UV_PIP, SH_PM_UV_ADD, SH_PM_PIPX};
+    static const sh_pm native[] = {SH_PM_CONDA, SH_PM_APT, SH_PM_DNF, SH_PM_APK, SH_PM_ZYPPER};
+    for (size_t i = 0; i < sizeof python / sizeof *python; i++) {
+        assert_true(sh_pm_is_python(python[i]));
+        assert_false(sh_pm_is_native(python[i]));
+    }
+    for (size_t i = 0; i < sizeof native / sizeof *native; i++) {
+        assert_true(sh_pm_is_native(native[i]));
+        assert_false(sh_pm_is_python(native[i]));
+    }
+    assert_false(sh_pm_is_python(SH_PM_UV) || sh_pm_is_native(SH_PM_UV));
+    assert_false(sh_pm_is_python(SH_PM_NONE) || sh_pm_is_native(SH_PM_NONE));
+}
+
 /* ---- PEP 508 on its own ---- */
 
 static void test_req_parse(void **state)
@@ -1129,6 +1231,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zypper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_in_payload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_option_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_manager_families, setup, teardown),
         cmocka_unit_test_setup_teardown(test_req_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_req_parse_urls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_req_parse_native, setup, teardown),

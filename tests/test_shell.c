@@ -335,6 +335,32 @@ static void test_shell_payload(void **state)
     ed_arena_free(arena);
 }
 
+static void test_shell_programs_and_executables(void **state)
+{
+    (void)state;
+    ed_arena *arena = ed_arena_new();
+    static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
+    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
+        assert_true(sh_is_shell_program(shells[i]));
+    assert_false(sh_is_shell_program("python3"));
+    assert_false(sh_is_shell_program("/bin/sh")); /* a program name, as sh_program gives it */
+    const char *t = "./cuda_12.4.1_550.54.15_linux.run --silent --toolkit; sh -x ./install.run --silent; "
+                    "bash -c 'make'; sh; bash < script.sh; sudo /opt/setup.sh";
+    sh_script *s = sh_parse(arena, t, strlen(t));
+    assert_int_equal(s->ncmds, 7); /* the -c payload's `make` is a command too */
+    const sh_word *w = sh_executable(&s->cmds[0]);
+    assert_ptr_equal(w, &s->cmds[0].words[0]);
+    w = sh_executable(&s->cmds[1]);
+    assert_non_null(w);
+    assert_string_equal(w->text, "./install.run");
+    assert_null(sh_executable(&s->cmds[2])); /* bash -c: its payload runs */
+    assert_null(sh_executable(&s->cmds[4])); /* sh alone reads standard input */
+    assert_null(sh_executable(&s->cmds[5])); /* so does bash < script.sh */
+    w = sh_executable(&s->cmds[6]);
+    assert_string_equal(w->text, "/opt/setup.sh"); /* after the sudo wrapper */
+    ed_arena_free(arena);
+}
+
 static void test_from_argv(void **state)
 {
     (void)state;
@@ -567,6 +593,7 @@ static const struct CMUnitTest other_tests[] = {
     cmocka_unit_test(test_wrappers),
     cmocka_unit_test(test_program),
     cmocka_unit_test(test_shell_payload),
+    cmocka_unit_test(test_shell_programs_and_executables),
     cmocka_unit_test(test_from_argv),
     cmocka_unit_test(test_from_argv_payload),
     cmocka_unit_test(test_word_slice),

@@ -82,6 +82,18 @@ typedef struct sh_req {
      * there is no name: the whole word. For sh_req_parse: offsets in its
      * text. */
     size_t name_start, name_end;
+    /* Byte ranges in the script text (exact through the word's `pos`; for
+     * sh_req_parse: offsets in its text) of the version constraint as
+     * written, operator included (`==2.1.0+cu118`, `=11.8`, `>= 1.0`; the
+     * version in a wheel/sdist/.deb/.rpm file name), of the `pinned`
+     * version inside it (`2.1.0+cu118`, `11.8`), and of the local version
+     * label of a pip pin (`+cu118`). A part that is absent is an empty
+     * range where it would start: at the end of the name for the
+     * specifier, at the end of the specifier for the version and at the end
+     * of the version for the label. */
+    size_t spec_start, spec_end;
+    size_t version_start, version_end;
+    size_t label_start, label_end;
 } sh_req;
 
 typedef struct sh_pkgcmd {
@@ -104,6 +116,15 @@ typedef struct sh_pkgcmd {
     size_t nextra_index_urls;
     const sh_word **find_links;       /* -f / --find-links */
     size_t nfind_links;
+    /* The option each of those values was given with, as written and with
+     * its exact position: "--extra-index-url" (also the option part of
+     * `--extra-index-url=URL`), "-i", a short-option cluster up to the
+     * option ("-qi" of `-qi URL`), "--index", the key of `pip config set
+     * global.index-url` ("global.index-url"). Parallel to index_url,
+     * extra_index_urls and find_links. */
+    const sh_word *index_url_option;
+    const sh_word **extra_index_url_options;
+    const sh_word **find_links_options;
     const sh_word **requirement_files; /* pip/uv -r/--requirement[=], uv pip sync FILE,
                                           conda --file / env create -f */
     size_t nrequirement_files;
@@ -133,6 +154,11 @@ typedef struct sh_pkgcmd {
     const char *only_binary;  /* --only-binary value(s), same form, else NULL */
     const char *module_spec;  /* dnf module install "nvidia-driver:latest-dkms" (first one) */
 } sh_pkgcmd;
+
+/* pip, uv pip, uv add/remove, pipx: the managers of Python packages. */
+bool sh_pm_is_python(sh_pm manager);
+/* conda, apt, dnf, apk, zypper: the managers of OS (and conda) packages. */
+bool sh_pm_is_native(sh_pm manager);
 
 /* Recognises a package-manager invocation: pip, pip3, pip3.X, pipX.Y,
  * python -m pip, python3 -m pip, python3.X -m pip, /path/to/python -m pip

@@ -115,6 +115,16 @@ const char *sh_program(const sh_command *cmd);
  * command is only a carrier. */
 const sh_word *sh_shell_payload(const sh_command *cmd);
 
+/* sh, bash, dash, ash, zsh, ksh or mksh (a program name as sh_program
+ * gives it). */
+bool sh_is_shell_program(const char *program);
+
+/* The file a command executes: words[0], or for a shell given a script
+ * file (`sh ./cuda_12.4.1_linux.run --silent`, `bash -x build.sh`) that
+ * file's word (the first word after the shell's options); NULL for a shell
+ * that runs a -c payload or reads its script from standard input. */
+const sh_word *sh_executable(const sh_command *cmd);
+
 /* Source range of text[a..b) of a word (a <= b <= len): exact through
  * `pos`, or the whole word when it has none. For a == b the empty range is
  * at the position of text[a] (or the word's end). */

@@ -62,7 +62,7 @@ static void add_build(gpu_builder *b, gpu_stage *s, size_t cmd, const char *what
                       const char *package, const kb_cuda_package *known, df_span span)
 {
     s->builds = ed_arena_push(b->arena, s->builds, s->nbuilds, sizeof *s->builds);
-    s->builds[s->nbuilds++] = (gpu_build){cmd, what, package, known, span};
+    s->builds[s->nbuilds++] = (gpu_build){cmd, s->cmds[cmd].onbuild, what, package, known, span};
 }
 
 /* Why installing this requirement compiles CUDA code, or NULL. */
@@ -190,45 +190,28 @@ static void command_toolkits(gpu_builder *b, gpu_stage *s, size_t index)
     if (!pkg || pkg->action != SH_ACT_INSTALL)
         return;
     kb_pkg_manager manager;
-    if (pkg->manager == SH_PM_CONDA)
-        manager = KB_PM_CONDA;
-    else if (pkg->manager == SH_PM_APT || pkg->manager == SH_PM_DNF || pkg->manager == SH_PM_APK ||
-             pkg->manager == SH_PM_ZYPPER)
-        manager = KB_PM_SYSTEM;
-    else
+    if (!gpu_native_manager(pkg->manager, &manager))
         return;
     for (size_t i = 0; i < pkg->nreqs; i++) {
         kb_os_package info;
         if (!kb_os_package_find(b->model->kb, manager, pkg->reqs[i].name, &info) ||
             info.cls != KB_PKG_TOOLKIT)
             continue;
+        /* a name without a version (conda cuda-nvcc=12.1): the exact pin's */
+        kb_version version = info.version;
+        if (version.major < 0 &&
+            !(pkg->reqs[i].pinned && kb_version_parse(pkg->reqs[i].pinned, &version)))
+            version = KB_VERSION_NONE;
         s->toolkits = ed_arena_push(b->arena, s->toolkits, s->ntoolkits, sizeof *s->toolkits);
-        s->toolkits[s->ntoolkits++] = (gpu_toolkit){index, &pkg->reqs[i], info.version, info.nvcc,
-                                                     gpu_req_span(c, &pkg->reqs[i])};
+        s->toolkits[s->ntoolkits++] = (gpu_toolkit){index, c->onbuild, &pkg->reqs[i], version,
+                                                     info.nvcc, gpu_req_span(c, &pkg->reqs[i])};
     }
 }
 
 void gpu_find_builds(gpu_builder *b, gpu_stage *s)
 {
     for (size_t i = 0; i < s->ncmds; i++) {
-        if (s->cmds[i].onbuild)
-            continue;
         command_toolkits(b, s, i);
         command_builds(b, s, i);
     }
-}
-
-bool gpu_stage_has_nvcc(const gpu_stage *s, size_t cmd)
-{
-    if (s->image.has_nvcc == KB_YES)
-        return true;
-    for (size_t i = 0; i < s->ntoolkits; i++)
-        if (s->toolkits[i].cmd < cmd && s->toolkits[i].nvcc != KB_NO)
-            return true;
-    /* FROM <stage>: whatever the parent installed is there */
-    for (const gpu_stage *p = s->parent; p; p = p->parent)
-        for (size_t i = 0; i < p->ntoolkits; i++)
-            if (p->toolkits[i].nvcc != KB_NO)
-                return true;
-    return false;
 }

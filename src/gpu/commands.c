@@ -18,18 +18,16 @@ df_span gpu_word_span(const gpu_cmd *c, const sh_word *w)
     return gpu_span(c, w->start, w->end);
 }
 
+df_span gpu_word_part(const gpu_cmd *c, const sh_word *w, size_t a, size_t b)
+{
+    size_t start, end;
+    sh_word_span(w, a, b, &start, &end);
+    return gpu_span(c, start, end);
+}
+
 df_span gpu_req_span(const gpu_cmd *c, const sh_req *r)
 {
     return gpu_span(c, r->name_start, r->name_end);
-}
-
-static bool is_shell(const char *program)
-{
-    static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
-    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
-        if (strcmp(program, shells[i]) == 0)
-            return true;
-    return false;
 }
 
 /* `RUN <<EOF` runs the heredoc as a script; so does `RUN bash <<EOF` (a
@@ -45,7 +43,7 @@ static bool heredoc_is_script(const sh_script *line)
         }
     if (!first)
         return true;
-    return is_shell(sh_program(first)) && !sh_shell_payload(first);
+    return sh_is_shell_program(sh_program(first)) && !sh_shell_payload(first);
 }
 
 static void add_script(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index,

@@ -170,4 +170,12 @@ void gpu_decide_intent(gpu_builder *b, gpu_stage *s)
     s->gpu_intended = found;
     s->intent = found ? e.why : NULL;
     s->intent_span = e.span;
+    /* ONBUILD triggers: the same evidence, for the images built FROM this one */
+    evidence o = {NULL, s->stage->from->keyword.span};
+    bool onbuild = false;
+    for (size_t i = 0; i < s->ncmds && !onbuild; i++)
+        onbuild = s->cmds[i].onbuild && command_evidence(b, &s->cmds[i], &o);
+    s->onbuild_intended = onbuild;
+    s->onbuild_intent = onbuild ? o.why : NULL;
+    s->onbuild_intent_span = o.span;
 }

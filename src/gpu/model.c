@@ -32,6 +32,7 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
     m->context_dir = context_dir;
     m->nstages = df->nstages;
     m->stages = ed_arena_calloc(arena, df->nstages ? df->nstages : 1, sizeof *m->stages);
+    m->files = gpu_files_new(arena);
     gpu_builder b = {arena, m, mode};
     for (size_t i = 0; i < df->nstages; i++) {
         gpu_stage *s = &m->stages[i];
@@ -45,7 +46,9 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
             s->image = (kb_image_facts){.vendor = KB_VENDOR_UNKNOWN, .cuda = {-1, -1, -1}};
         collect_commands(&b, s);
         gpu_find_builds(&b, s);
+        gpu_find_cuda_installs(&b, s);
         gpu_decide_intent(&b, s);
     }
+    gpu_find_consumers(&b);
     return m;
 }

@@ -1,14 +1,36 @@
 /* Requirements files: `pip install -r requirements.txt` is read from the
  * build context (the file itself, or what an earlier COPY put at that
- * path), so that `torch` on line 3 of it is judged like `pip install torch`. */
+ * path), so that `torch` on line 3 of it is judged like `pip install torch`
+ * and its `--index-url` line like the command's own option. Each file is
+ * read and parsed once per model, however many rules ask. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "envdoctor/buf.h"
 #include "gpu_internal.h"
 
 enum { MAX_FILE = 1 << 20, MAX_DEPTH = 8 };
+
+/* One file of the build context, read (or found unreadable) once. */
+typedef struct gpu_file {
+    const char *path;      /* as found: context_dir/... */
+    const char *name;      /* the same relative to the build context */
+    const char *text;      /* NULL when it could not be read */
+    sh_reqfile rf;
+} gpu_file;
+
+struct gpu_files {
+    ed_arena *arena;
+    gpu_file *items;
+    size_t n;
+};
+
+struct gpu_files *gpu_files_new(ed_arena *arena)
+{
+    struct gpu_files *files = ed_arena_calloc(arena, 1, sizeof *files);
+    files->arena = arena;
+    return files;
+}
 
 static const char *basename_of(const char *path)
 {
@@ -29,6 +51,27 @@ static char *read_small_file(ed_arena *arena, const char *path, size_t *len)
     data[*len] = '\0';
     fclose(f);
     return data;
+}
+
+/* The file at `path` (a build-context path), read and parsed on first use. */
+static const gpu_file *load(const gpu_model *m, const char *path)
+{
+    struct gpu_files *files = m->files;
+    for (size_t i = 0; i < files->n; i++)
+        if (strcmp(files->items[i].path, path) == 0)
+            return &files->items[i];
+    files->items = ed_arena_push(files->arena, files->items, files->n, sizeof *files->items);
+    gpu_file *f = &files->items[files->n++];
+    memset(f, 0, sizeof *f);
+    f->path = ed_arena_strdup(files->arena, path);
+    size_t dir = strlen(m->context_dir);
+    f->name = strncmp(path, m->context_dir, dir) == 0 && path[dir] == '/' ? f->path + dir + 1
+                                                                          : f->path;
+    size_t len;
+    f->text = read_small_file(files->arena, path, &len);
+    if (f->text)
+        sh_reqfile_parse(files->arena, f->text, len, &f->rf);
+    return f;
 }
 
 /* The build-context path of a file the image sees at `path`. */
@@ -65,6 +108,44 @@ static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_c
     return NULL;
 }
 
+/* What to do with each file a command reads (span: its -r word). */
+typedef void (*file_visit)(ed_arena *arena, const gpu_file *f, df_span span, void *data);
+
+static void walk_file(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, const char *path,
+                      df_span span, int depth, file_visit visit, void *data)
+{
+    const char *found = context_path(arena, m, c, path);
+    const gpu_file *f = found ? load(m, found) : NULL;
+    if (!f || !f->text || depth > MAX_DEPTH)
+        return;
+    visit(arena, f, span, data);
+    for (size_t i = 0; i < f->rf.nrequirement_files; i++) {
+        /* nested -r paths are relative to the file that names them */
+        const char *nested = f->rf.requirement_files[i];
+        const char *slash = strrchr(path, '/');
+        if (nested[0] != '/' && slash)
+            nested = ed_arena_printf(arena, "%.*s/%s", (int)(slash - path), path, nested);
+        walk_file(arena, m, c, nested, span, depth + 1, visit, data);
+    }
+}
+
+/* Calls visit for every requirements file the pip/uv/pipx command reads,
+ * nested -r files included. */
+static void walk(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, file_visit visit,
+                 void *data)
+{
+    const sh_pkgcmd *pkg = c->pkg;
+    if (!pkg || !sh_pm_is_python(pkg->manager))
+        return;
+    for (size_t i = 0; i < pkg->nrequirement_files; i++) {
+        const sh_word *w = pkg->requirement_files[i];
+        walk_file(arena, m, c, gpu_expand(arena, m, c, w->text), gpu_word_span(c, w), 0, visit,
+                  data);
+    }
+}
+
+/* ---- Requirements ---- */
+
 typedef struct req_list {
     gpu_req *items;
     size_t n;
@@ -84,26 +165,11 @@ static unsigned line_of(const char *text, size_t offset)
     return line;
 }
 
-static void add_file(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, req_list *list,
-                     const char *path, df_span span, int depth)
+static void add_file_reqs(ed_arena *arena, const gpu_file *f, df_span span, void *data)
 {
-    const char *found = context_path(arena, m, c, path);
-    size_t len;
-    char *text = found ? read_small_file(arena, found, &len) : NULL;
-    if (!text || depth > MAX_DEPTH)
-        return;
-    sh_reqfile rf;
-    sh_reqfile_parse(arena, text, len, &rf);
-    for (size_t i = 0; i < rf.nreqs; i++)
-        add(arena, list, (gpu_req){&rf.reqs[i], span, found, line_of(text, rf.reqs[i].name_start)});
-    for (size_t i = 0; i < rf.nrequirement_files; i++) {
-        /* nested -r paths are relative to the file that names them */
-        const char *nested = rf.requirement_files[i];
-        const char *slash = strrchr(path, '/');
-        if (nested[0] != '/' && slash)
-            nested = ed_arena_printf(arena, "%.*s/%s", (int)(slash - path), path, nested);
-        add_file(arena, m, c, list, nested, span, depth + 1);
-    }
+    for (size_t i = 0; i < f->rf.nreqs; i++)
+        add(arena, data, (gpu_req){&f->rf.reqs[i], span, f->path, f->name,
+                                   line_of(f->text, f->rf.reqs[i].name_start)});
 }
 
 gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n)
@@ -114,13 +180,61 @@ gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, siz
     if (!pkg)
         return NULL;
     for (size_t i = 0; i < pkg->nreqs; i++)
-        add(arena, &list, (gpu_req){&pkg->reqs[i], gpu_req_span(c, &pkg->reqs[i]), NULL, 0});
-    bool python = pkg->manager == SH_PM_PIP || pkg->manager == SH_PM_UV_PIP ||
-                  pkg->manager == SH_PM_UV_ADD || pkg->manager == SH_PM_PIPX;
-    for (size_t i = 0; python && i < pkg->nrequirement_files; i++) {
-        const sh_word *w = pkg->requirement_files[i];
-        add_file(arena, m, c, &list, gpu_expand(arena, m, c, w->text), gpu_word_span(c, w), 0);
-    }
+        add(arena, &list, (gpu_req){&pkg->reqs[i], gpu_req_span(c, &pkg->reqs[i]), NULL, NULL, 0});
+    walk(arena, m, c, add_file_reqs, &list);
     *n = list.n;
     return list.items;
+}
+
+/* ---- Option lines ---- */
+
+typedef struct index_list {
+    gpu_index *items;
+    size_t n;
+} index_list;
+
+static void add_file_index(ed_arena *arena, index_list *list, const gpu_file *f, df_span span,
+                           const char *url, bool extra, bool find_links)
+{
+    list->items = ed_arena_push(arena, list->items, list->n, sizeof *list->items);
+    gpu_index *ix = &list->items[list->n++];
+    memset(ix, 0, sizeof *ix);
+    ix->url = url;
+    ix->extra = extra;
+    ix->find_links = find_links;
+    ix->file = f->name;
+    ix->span = ix->option_span = span;
+    kb_torch_index_parse(url, &ix->torch);
+}
+
+static void add_file_indexes(ed_arena *arena, const gpu_file *f, df_span span, void *data)
+{
+    if (f->rf.index_url)
+        add_file_index(arena, data, f, span, f->rf.index_url, false, false);
+    for (size_t k = 0; k < f->rf.nextra_index_urls; k++)
+        add_file_index(arena, data, f, span, f->rf.extra_index_urls[k], true, false);
+    for (size_t k = 0; k < f->rf.nfind_links; k++)
+        add_file_index(arena, data, f, span, f->rf.find_links[k], false, true);
+}
+
+gpu_index *gpu_files_indexes(ed_arena *arena, const gpu_model *m, const gpu_cmd *c,
+                             gpu_index *items, size_t *n)
+{
+    index_list list = {items, *n};
+    walk(arena, m, c, add_file_indexes, &list);
+    *n = list.n;
+    return list.items;
+}
+
+static void find_no_index(ed_arena *arena, const gpu_file *f, df_span span, void *data)
+{
+    *(bool *)data |= f->rf.no_index;
+}
+
+bool gpu_cmd_no_index(ed_arena *arena, const gpu_model *m, const gpu_cmd *c)
+{
+    bool no_index = c->pkg && c->pkg->no_index;
+    if (!no_index)
+        walk(arena, m, c, find_no_index, &no_index);
+    return no_index;
 }

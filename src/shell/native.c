@@ -10,19 +10,12 @@
 
 #include <string.h>
 
+#include "shell_internal.h"
+
 static bool sh_ends_with(const char *s, size_t len, const char *suffix)
 {
     size_t n = strlen(suffix);
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-static bool sh_has(const char *s, size_t len, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t k = 0; k + n <= len; k++)
-        if (memcmp(s + k, needle, n) == 0)
-            return true;
-    return false;
 }
 
 /* First character of delims in t[a..b) outside ${...} and $(...). */
@@ -76,7 +69,7 @@ static size_t sh_basename_at(const char *t, size_t len)
 }
 
 /* name_version_arch.deb */
-static void sh_deb_file(ed_arena *arena, const sh_word *w, sh_req *out)
+static void sh_deb_file(ed_arena *arena, const sh_word *w, sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     size_t a = sh_basename_at(t, w->len), stem = w->len - 4;
@@ -89,12 +82,14 @@ static void sh_deb_file(ed_arena *arena, const sh_word *w, sh_req *out)
     size_t v = u + 1, ve = v;
     while (ve < stem && t[ve] != '_')
         ve++;
-    if (ve > v)
+    if (ve > v) {
         out->pinned = out->specifier = sh_dup(arena, w, v, ve);
+        *at = (sh_version_at){v, ve, v, ve};
+    }
 }
 
 /* name-version-release.arch.rpm */
-static void sh_rpm_file(ed_arena *arena, const sh_word *w, sh_req *out)
+static void sh_rpm_file(ed_arena *arena, const sh_word *w, sh_version_at *at, sh_req *out)
 {
     static const char *const arches[] = {".x86_64", ".noarch", ".aarch64", ".i686", ".i386",
                                          ".ppc64le", ".s390x",  ".armv7hl", ".src"};
@@ -117,14 +112,16 @@ static void sh_rpm_file(ed_arena *arena, const sh_word *w, sh_req *out)
         return;
     sh_name(arena, w, a, ver - 1, out);
     out->pinned = out->specifier = sh_dup(arena, w, ver, stem);
+    *at = (sh_version_at){ver, stem, ver, stem};
 }
 
 /* A local file or URL instead of a package name. */
-static bool sh_native_file(ed_arena *arena, sh_pm pm, const sh_word *w, sh_req *out)
+static bool sh_native_file(ed_arena *arena, sh_pm pm, const sh_word *w, sh_version_at *at,
+                           sh_req *out)
 {
     const char *t = w->text;
     size_t len = w->len;
-    bool url = sh_has(t, len, "://");
+    bool url = sh_text_contains(t, len, "://");
     bool deb = sh_ends_with(t, len, ".deb"), rpm = sh_ends_with(t, len, ".rpm");
     bool conda_pkg = sh_ends_with(t, len, ".tar.bz2") || sh_ends_with(t, len, ".conda");
     bool apk_pkg = sh_ends_with(t, len, ".apk");
@@ -136,14 +133,15 @@ static bool sh_native_file(ed_arena *arena, sh_pm pm, const sh_word *w, sh_req *
     out->url = ed_arena_strndup(arena, t, len);
     out->is_local = !url || strncmp(t, "file:", 5) == 0;
     if (deb)
-        sh_deb_file(arena, w, out);
+        sh_deb_file(arena, w, at, out);
     else if (rpm)
-        sh_rpm_file(arena, w, out);
+        sh_rpm_file(arena, w, at, out);
     return true;
 }
 
 /* key=value pairs of a conda bracket "[version='>=2',build=cuda*]". */
-static void sh_conda_brackets(ed_arena *arena, const sh_word *w, size_t a, size_t b, sh_req *out)
+static void sh_conda_brackets(ed_arena *arena, const sh_word *w, size_t a, size_t b,
+                              sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     while (a < b) {
@@ -164,17 +162,20 @@ static void sh_conda_brackets(ed_arena *arena, const sh_word *w, size_t a, size_
             va++;
         while (vb > va && (t[vb - 1] == ' ' || t[vb - 1] == '\'' || t[vb - 1] == '"'))
             vb--;
-        if (eq < e && kb - ka == 7 && memcmp(t + ka, "version", 7) == 0)
+        if (eq < e && kb - ka == 7 && memcmp(t + ka, "version", 7) == 0) {
             out->specifier = sh_dup(arena, w, va, vb);
-        else if (eq < e && kb - ka == 5 && memcmp(t + ka, "build", 5) == 0)
+            *at = (sh_version_at){va, vb, va, vb};
+        } else if (eq < e && kb - ka == 5 && memcmp(t + ka, "build", 5) == 0)
             out->build = sh_dup(arena, w, va, vb);
         a = e + 1;
     }
     if (out->specifier && sh_plain_version(out->specifier))
         out->pinned = out->specifier;
+    else
+        at->ver_a = at->ver_b;
 }
 
-static void sh_conda_spec(ed_arena *arena, const sh_word *w, sh_req *out)
+static void sh_conda_spec(ed_arena *arena, const sh_word *w, sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     size_t len = w->len, a = 0;
@@ -189,7 +190,7 @@ static void sh_conda_spec(ed_arena *arena, const sh_word *w, sh_req *out)
         return;
     if (t[ne] == '[') {
         size_t close = sh_find_delim(t, ne, len, "]");
-        sh_conda_brackets(arena, w, ne + 1, close, out);
+        sh_conda_brackets(arena, w, ne + 1, close, at, out);
     } else if (t[ne] == ' ') { /* "name version [build]" */
         size_t v = ne;
         while (v < len && t[v] == ' ')
@@ -202,23 +203,28 @@ static void sh_conda_spec(ed_arena *arena, const sh_word *w, sh_req *out)
             bs++;
         if (bs < len)
             out->build = sh_dup(arena, w, bs, sh_find_delim(t, bs, len, " "));
-        if (out->specifier && sh_plain_version(out->specifier))
+        bool pinned = out->specifier && sh_plain_version(out->specifier);
+        if (pinned)
             out->pinned = out->specifier;
+        *at = (sh_version_at){v, ve, v, pinned ? ve : v};
     } else if (t[ne] == '=') { /* =ver[=build] or ==ver */
         size_t v = ne + 1 + (ne + 1 < len && t[ne + 1] == '=');
         size_t ve = sh_find_delim(t, v, len, "=");
         out->specifier = sh_dup(arena, w, ne, ve);
         char *ver = sh_dup(arena, w, v, ve);
-        if (sh_plain_version(ver))
+        bool pinned = sh_plain_version(ver);
+        if (pinned)
             out->pinned = ver;
+        *at = (sh_version_at){ne, ve, v, pinned ? ve : v};
         if (ve + 1 < len)
             out->build = sh_dup(arena, w, ve + 1, len);
     } else { /* >=, <, !=, ~= ranges */
         out->specifier = sh_dup(arena, w, ne, len);
+        *at = (sh_version_at){ne, len, ne, ne};
     }
 }
 
-static void sh_apt_spec(ed_arena *arena, const sh_word *w, sh_req *out)
+static void sh_apt_spec(ed_arena *arena, const sh_word *w, sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     size_t len = w->len;
@@ -227,13 +233,16 @@ static void sh_apt_spec(ed_arena *arena, const sh_word *w, sh_req *out)
     size_t k = ne;
     if (k < len && t[k] == ':') /* :arch */
         k = sh_find_delim(t, k, len, "=/");
-    if (k < len && t[k] == '=' && k + 1 < len)
+    if (k < len && t[k] == '=' && k + 1 < len) {
         out->specifier = out->pinned = sh_dup(arena, w, k + 1, len);
+        *at = (sh_version_at){k + 1, len, k + 1, len};
+    }
 }
 
 /* name OP version, for dnf ("name >= 1"), apk and zypper; `stops` ends
  * the name. */
-static void sh_op_spec(ed_arena *arena, const sh_word *w, const char *stops, sh_req *out)
+static void sh_op_spec(ed_arena *arena, const sh_word *w, const char *stops, sh_version_at *at,
+                       sh_req *out)
 {
     const char *t = w->text;
     size_t len = w->len;
@@ -257,38 +266,41 @@ static void sh_op_spec(ed_arena *arena, const sh_word *w, const char *stops, sh_
     spec[n] = '\0';
     out->specifier = spec;
     size_t op = strspn(spec, "=<>~!");
-    if ((op == 1 && spec[0] == '=') || (op == 2 && spec[0] == '=' && spec[1] == '='))
+    size_t sb = se, va = k;
+    while (sb > k && t[sb - 1] == ' ')
+        sb--;
+    if ((op == 1 && spec[0] == '=') || (op == 2 && spec[0] == '=' && spec[1] == '=')) {
         out->pinned = spec + op;
+        while (va < sb && (t[va] == '=' || t[va] == ' '))
+            va++;
+    }
+    *at = (sh_version_at){k, sb, va, out->pinned ? sb : va};
 }
 
 bool sh_req_parse_native(ed_arena *arena, sh_pm pm, const sh_word *w, sh_req *out)
 {
-    memset(out, 0, sizeof *out);
-    out->word = w;
-    out->name = out->raw_name = "";
-    out->name_start = w->start;
-    out->name_end = w->end;
-    if (w->len == 0)
-        return false;
-    if (!sh_native_file(arena, pm, w, out)) {
+    sh_req_init(w, out);
+    sh_version_at at = {0, 0, 0, 0};
+    if (w->len > 0 && !sh_native_file(arena, pm, w, &at, out)) {
         switch (pm) {
         case SH_PM_CONDA:
-            sh_conda_spec(arena, w, out);
+            sh_conda_spec(arena, w, &at, out);
             break;
         case SH_PM_APT:
-            sh_apt_spec(arena, w, out);
+            sh_apt_spec(arena, w, &at, out);
             break;
         case SH_PM_APK:
-            sh_op_spec(arena, w, "=<>~@ ", out);
+            sh_op_spec(arena, w, "=<>~@ ", &at, out);
             break;
         case SH_PM_DNF:
         case SH_PM_ZYPPER:
-            sh_op_spec(arena, w, "=<>~ ", out);
+            sh_op_spec(arena, w, "=<>~ ", &at, out);
             break;
         default:
             sh_name(arena, w, 0, w->len, out);
             break;
         }
     }
+    sh_req_set_version_spans(w, &at, false, out);
     return out->name[0] != '\0';
 }

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "shell_internal.h"
+
 static bool sh_is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static bool sh_is_alnum(char c)
@@ -36,7 +38,7 @@ static bool sh_ends_with(const char *s, size_t len, const char *suffix)
     return true;
 }
 
-static bool sh_contains(const char *s, size_t len, const char *needle)
+bool sh_text_contains(const char *s, size_t len, const char *needle)
 {
     size_t n = strlen(needle);
     for (size_t k = 0; k + n <= len; k++)
@@ -127,7 +129,7 @@ static void sh_set_extras(ed_arena *arena, const char *t, size_t a, size_t b, sh
 /* Name (and version) from the last path segment of a URL or path:
  * "torch-2.1.0+cu121-cp310-...whl", "flash_attn-2.5.8.tar.gz". */
 static void sh_name_from_file(ed_arena *arena, const sh_word *w, size_t a, size_t b,
-                              sh_req *out)
+                              sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     size_t cut = a;
@@ -158,6 +160,7 @@ static void sh_name_from_file(ed_arena *arena, const sh_word *w, size_t a, size_
     if (ve > v) {
         out->pinned = ed_arena_strndup(arena, t + v, ve - v);
         out->specifier = ed_arena_printf(arena, "==%s", out->pinned);
+        *at = (sh_version_at){v, ve, v, ve};
     }
 }
 
@@ -194,7 +197,7 @@ static bool sh_name_from_egg(ed_arena *arena, const sh_word *w, size_t a, size_t
 
 /* A URL or path at text[a..) up to whitespace; then an optional marker. */
 static void sh_parse_url(ed_arena *arena, const sh_word *w, size_t a, size_t b, bool named,
-                         sh_req *out)
+                         sh_version_at *at, sh_req *out)
 {
     const char *t = w->text;
     size_t e = a;
@@ -210,7 +213,7 @@ static void sh_parse_url(ed_arena *arena, const sh_word *w, size_t a, size_t b, 
     size_t ue = e;
     if (!named && ue > a && t[ue - 1] == ';') /* "url;marker" without the space */
         ue--;
-    out->is_local = !sh_contains(t + a, ue - a, "://") || sh_starts_with(t + a, ue - a, "file:");
+    out->is_local = !sh_text_contains(t + a, ue - a, "://") || sh_starts_with(t + a, ue - a, "file:");
     if (!named && out->is_local && ue > a && t[ue - 1] == ']') { /* ".[gpu]": a path with extras */
         size_t open = ue - 1;
         while (open > a && t[open] != '[')
@@ -222,7 +225,7 @@ static void sh_parse_url(ed_arena *arena, const sh_word *w, size_t a, size_t b, 
     }
     out->url = ed_arena_strndup(arena, t + a, ue - a);
     if (!named && !sh_name_from_egg(arena, w, a, ue, out))
-        sh_name_from_file(arena, w, a, ue, out);
+        sh_name_from_file(arena, w, a, ue, at, out);
     const char *semi = memchr(t + ue, ';', b - ue);
     if (semi) {
         size_t m = (size_t)(semi - t) + 1, me = b;
@@ -243,13 +246,40 @@ static const char *sh_pinned(ed_arena *arena, const char *spec)
     return ed_arena_strdup(arena, spec + skip);
 }
 
-bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
+void sh_req_set_version_spans(const sh_word *w, const sh_version_at *at, bool pip_label,
+                              sh_req *out)
 {
-    memset(out, 0, sizeof *out);
-    out->word = w;
-    out->name = out->raw_name = "";
-    out->name_start = w->start;
-    out->name_end = w->end;
+    if (at->spec_b > at->spec_a)
+        sh_word_span(w, at->spec_a, at->spec_b, &out->spec_start, &out->spec_end);
+    else
+        out->spec_start = out->spec_end = out->name_end;
+    if (at->ver_b > at->ver_a)
+        sh_word_span(w, at->ver_a, at->ver_b, &out->version_start, &out->version_end);
+    else
+        out->version_start = out->version_end = out->spec_end;
+    const char *plus = pip_label && at->ver_b > at->ver_a
+                           ? memchr(w->text + at->ver_a, '+', at->ver_b - at->ver_a)
+                           : NULL;
+    if (plus)
+        sh_word_span(w, (size_t)(plus - w->text), at->ver_b, &out->label_start, &out->label_end);
+    else
+        out->label_start = out->label_end = out->version_end;
+}
+
+/* The pinned version inside the specifier text[a..b): after the operator,
+ * parentheses and blanks. */
+static sh_version_at sh_pin_at(const char *t, size_t a, size_t b)
+{
+    size_t va = a, vb = b;
+    while (va < vb && (t[va] == '=' || t[va] == '(' || sh_is_space(t[va])))
+        va++;
+    while (vb > va && (t[vb - 1] == ')' || sh_is_space(t[vb - 1])))
+        vb--;
+    return (sh_version_at){a, b, va, vb};
+}
+
+static bool sh_parse_word(ed_arena *arena, const sh_word *w, sh_version_at *at, sh_req *out)
+{
     const char *t = w->text;
     size_t a = 0, b = w->len;
     while (a < b && sh_is_space(t[a]))
@@ -264,7 +294,7 @@ bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
     /* URLs, paths and archive files carry no PEP 508 name of their own */
     if (sh_is_url(t + a, tok - a) || t[a] == '.' || t[a] == '/' || t[a] == '~' ||
         (sh_archive_ext(t + a, tok - a) && !memchr(t + a, '@', tok - a))) {
-        sh_parse_url(arena, w, a, b, false, out);
+        sh_parse_url(arena, w, a, b, false, at, out);
         return out->name[0] != '\0';
     }
     size_t n = a;
@@ -289,7 +319,7 @@ bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
         k++;
         while (k < b && sh_is_space(t[k]))
             k++;
-        sh_parse_url(arena, w, k, b, true, out);
+        sh_parse_url(arena, w, k, b, true, at, out);
         return true;
     }
     const char *semi = memchr(t + k, ';', b - k);
@@ -303,6 +333,12 @@ bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
     if (len) {
         out->specifier = spec;
         out->pinned = sh_pinned(arena, spec);
+        size_t sb = se;
+        while (sb > k && sh_is_space(t[sb - 1]))
+            sb--;
+        *at = sh_pin_at(t, k, sb);
+        if (!out->pinned)
+            at->ver_a = at->ver_b;
     }
     if (semi) {
         size_t m = se + 1, me = b;
@@ -311,6 +347,24 @@ bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
         out->marker = ed_arena_strndup(arena, t + m, me - m);
     }
     return true;
+}
+
+void sh_req_init(const sh_word *w, sh_req *out)
+{
+    memset(out, 0, sizeof *out);
+    out->word = w;
+    out->name = out->raw_name = "";
+    out->name_start = w->start;
+    out->name_end = w->end;
+}
+
+bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
+{
+    sh_req_init(w, out);
+    sh_version_at at = {0, 0, 0, 0};
+    bool named = sh_parse_word(arena, w, &at, out);
+    sh_req_set_version_spans(w, &at, true, out);
+    return named;
 }
 
 bool sh_req_parse(ed_arena *arena, const char *text, size_t len, sh_req *out)

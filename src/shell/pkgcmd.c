@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "shell_internal.h"
+
 /* What an option means for the model. */
 typedef enum sh_key {
     K_NONE,              /* irrelevant (its value, if any, is still skipped) */
@@ -289,20 +291,42 @@ static const sh_word *sh_strip_index_name(ed_arena *arena, const sh_word *v)
 
 static void sh_scan_pip_args(sh_scan *sc, const sh_word *v);
 
-/* Records an option into the model; v is its value (NULL for flags). */
-static void sh_record(sh_scan *sc, sh_key key, const sh_word *v)
+/* An index option and its value: the value list and the parallel option
+ * list grow together. */
+static void sh_push_index(ed_arena *arena, const sh_word ***values, const sh_word ***options,
+                          size_t *n, const sh_word *value, const sh_word *option)
+{
+    size_t count = *n;
+    sh_push_word(arena, options, &count, option);
+    sh_push_word(arena, values, n, value);
+}
+
+/* Records an option into the model; v is its value (NULL for flags), opt
+ * the option as written (see sh_pkgcmd.index_url_option). */
+static void sh_record(sh_scan *sc, sh_key key, const sh_word *opt, const sh_word *v)
 {
     ed_arena *arena = sc->arena;
     sh_pkgcmd *o = sc->out;
     switch (key) {
-    case K_INDEX: o->index_url = v; break;
-    case K_INDEX_NAMED: o->index_url = sh_strip_index_name(arena, v); break;
-    case K_EXTRA_INDEX: sh_push_word(arena, &o->extra_index_urls, &o->nextra_index_urls, v); break;
-    case K_EXTRA_INDEX_NAMED:
-        sh_push_word(arena, &o->extra_index_urls, &o->nextra_index_urls,
-                     sh_strip_index_name(arena, v));
+    case K_INDEX:
+        o->index_url = v;
+        o->index_url_option = opt;
         break;
-    case K_FIND_LINKS: sh_push_word(arena, &o->find_links, &o->nfind_links, v); break;
+    case K_INDEX_NAMED:
+        o->index_url = sh_strip_index_name(arena, v);
+        o->index_url_option = opt;
+        break;
+    case K_EXTRA_INDEX:
+        sh_push_index(arena, &o->extra_index_urls, &o->extra_index_url_options,
+                      &o->nextra_index_urls, v, opt);
+        break;
+    case K_EXTRA_INDEX_NAMED:
+        sh_push_index(arena, &o->extra_index_urls, &o->extra_index_url_options,
+                      &o->nextra_index_urls, sh_strip_index_name(arena, v), opt);
+        break;
+    case K_FIND_LINKS:
+        sh_push_index(arena, &o->find_links, &o->find_links_options, &o->nfind_links, v, opt);
+        break;
     case K_REQ_FILE:
         sh_push_word(arena, &o->requirement_files, &o->nrequirement_files, v);
         break;
@@ -388,13 +412,15 @@ static size_t sh_scan_words(sh_scan *sc, const sh_word *words, size_t k, size_t 
             const sh_opt *o = sh_find_long(sc, a + 2, len);
             if (!o)
                 continue; /* unknown: a flag, or its value is attached */
-            const sh_word *v = NULL;
-            if (o->value && a[2 + len] == '=')
+            const sh_word *v = NULL, *opt = w;
+            if (o->value && a[2 + len] == '=') {
                 v = sh_word_slice(sc->arena, w, 3 + len, w->len);
-            else if (o->value && k < n)
+                opt = sh_word_slice(sc->arena, w, 0, 2 + len);
+            } else if (o->value && k < n) {
                 v = &words[k++];
+            }
             if (v || !o->value)
-                sh_record(sc, o->key, v);
+                sh_record(sc, o->key, opt, v);
             continue;
         }
         for (size_t j = 1; a[j]; j++) { /* -abc, -ivalue, -i value */
@@ -402,7 +428,7 @@ static size_t sh_scan_words(sh_scan *sc, const sh_word *words, size_t k, size_t 
             if (!o)
                 continue;
             if (!o->value) {
-                sh_record(sc, o->key, NULL);
+                sh_record(sc, o->key, w, NULL);
                 continue;
             }
             const sh_word *v = NULL;
@@ -410,8 +436,8 @@ static size_t sh_scan_words(sh_scan *sc, const sh_word *words, size_t k, size_t 
                 v = sh_word_slice(sc->arena, w, j + 1, w->len);
             else if (k < n)
                 v = &words[k++];
-            if (v)
-                sh_record(sc, o->key, v);
+            if (v) /* the option: "-i", or the cluster up to it ("-qi") */
+                sh_record(sc, o->key, a[j + 1] ? sh_word_slice(sc->arena, w, 0, j + 1) : w, v);
             break;
         }
     }
@@ -519,11 +545,11 @@ static void sh_parse_pip(sh_scan *sc, const sh_command *cmd, size_t k)
         const char *dot = strchr(key, '.');
         const char *opt = dot ? dot + 1 : key;
         if (strcmp(opt, "index-url") == 0)
-            o->index_url = sc->pos[2];
+            sh_record(sc, K_INDEX, sc->pos[1], sc->pos[2]);
         else if (strcmp(opt, "extra-index-url") == 0)
-            sh_push_word(sc->arena, &o->extra_index_urls, &o->nextra_index_urls, sc->pos[2]);
+            sh_record(sc, K_EXTRA_INDEX, sc->pos[1], sc->pos[2]);
         else if (strcmp(opt, "find-links") == 0)
-            sh_push_word(sc->arena, &o->find_links, &o->nfind_links, sc->pos[2]);
+            sh_record(sc, K_FIND_LINKS, sc->pos[1], sc->pos[2]);
     }
 }
 
@@ -706,8 +732,12 @@ static void sh_parse_system(sh_scan *sc, const sh_command *cmd, sh_pm pm)
             req.word = w;
             req.name = req.raw_name = ed_arena_strndup(sc->arena, w->text, colon);
             sh_word_span(w, 0, colon, &req.name_start, &req.name_end);
-            if (colon < w->len)
+            sh_version_at at = {0, 0, 0, 0};
+            if (colon < w->len) {
                 req.specifier = ed_arena_strdup(sc->arena, w->text + colon + 1);
+                at = (sh_version_at){colon + 1, w->len, colon + 1, colon + 1};
+            }
+            sh_req_set_version_spans(w, &at, false, &req);
             sh_push_req(sc->arena, o, &req);
             if (!o->module_spec)
                 o->module_spec = w->text;
@@ -796,6 +826,18 @@ static bool sh_parse_python(sh_scan *sc, const sh_command *cmd, const char *prog
         return false;
     }
     return true;
+}
+
+bool sh_pm_is_python(sh_pm manager)
+{
+    return manager == SH_PM_PIP || manager == SH_PM_UV_PIP || manager == SH_PM_UV_ADD ||
+           manager == SH_PM_PIPX;
+}
+
+bool sh_pm_is_native(sh_pm manager)
+{
+    return manager == SH_PM_CONDA || manager == SH_PM_APT || manager == SH_PM_DNF ||
+           manager == SH_PM_APK || manager == SH_PM_ZYPPER;
 }
 
 bool sh_pkgcmd_parse(ed_arena *arena, const sh_command *cmd, sh_pkgcmd *out)

@@ -152,7 +152,7 @@ void sh_unwrap(ed_arena *arena, sh_command *cmd)
 
 /* ---- shells running a -c script ---- */
 
-static bool sh_is_shell(const char *name)
+bool sh_is_shell_program(const char *name)
 {
     static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
     for (size_t k = 0; k < sizeof shells / sizeof shells[0]; k++)
@@ -211,11 +211,25 @@ const sh_word *sh_shell_payload(const sh_command *cmd)
     if (!cmd || cmd->nwords < 2)
         return NULL;
     const char *name = sh_program(cmd);
-    if (sh_is_shell(name))
+    if (sh_is_shell_program(name))
         return sh_shell_script(cmd->words, 1, cmd->nwords);
-    if (strcmp(name, "busybox") == 0 && sh_is_shell(cmd->words[1].text))
+    if (strcmp(name, "busybox") == 0 && sh_is_shell_program(cmd->words[1].text))
         return sh_shell_script(cmd->words, 2, cmd->nwords);
     if (strcmp(name, "su") == 0 || strcmp(name, "runuser") == 0)
         return sh_su_script(cmd->words, cmd->nwords);
+    return NULL;
+}
+
+const sh_word *sh_executable(const sh_command *cmd)
+{
+    if (!cmd || cmd->nwords == 0)
+        return NULL;
+    if (!sh_is_shell_program(sh_program(cmd)))
+        return &cmd->words[0];
+    if (sh_shell_payload(cmd))
+        return NULL;
+    for (size_t k = 1; k < cmd->nwords; k++)
+        if (cmd->words[k].text[0] != '-') /* shell options */
+            return &cmd->words[k];
     return NULL;
 }
