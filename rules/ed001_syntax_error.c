@@ -1,9 +1,26 @@
 /* ED001 syntax-error: what the front end could not parse. */
+#include "envdoctor/compose.h"
 #include "envdoctor/dockerfile.h"
 #include "envdoctor/engine.h"
 
+/* Compose: YAML errors (syntax, limits, aliases, duplicate keys, merges) of
+ * every file read, and shape errors (a null service, services as a list, a
+ * string where a list belongs). */
+static void check_compose(ed_ctx *ctx, const cf_compose *c)
+{
+    for (size_t i = 0; i < c->nyamls; i++) {
+        const cf_yaml *y = c->yamls[i];
+        for (size_t k = 0; k < y->nerrors; k++)
+            ed_report(ctx, y->errors[k].start, y->errors[k].end, "%s", y->errors[k].message);
+    }
+    for (size_t i = 0; i < c->nerrors; i++)
+        ed_report(ctx, c->errors[i].start, c->errors[i].end, "%s", c->errors[i].message);
+}
+
 static void check(ed_ctx *ctx)
 {
+    if (ctx->compose)
+        check_compose(ctx, ctx->compose);
     const df_file *file = ctx->dockerfile;
     if (!file)
         return;

@@ -11,6 +11,7 @@
 struct df_file;
 struct df_model;
 struct gpu_model;
+struct cf_compose;
 
 typedef enum ed_severity {
     ED_SEV_OFF = 0,
@@ -48,6 +49,11 @@ typedef struct ed_options {
     size_t nbuild_args;
     int gpu;                 /* gpu_mode: 0 auto, 1 always, 2 never */
     const char *context_dir; /* build context (requirements files); NULL: the file's folder */
+    /* Compose: the interpolation variables, "NAME=VALUE" (read from --env-file
+     * or the .env beside the file by the caller; the process environment is
+     * never read). */
+    const char *const *compose_vars;
+    size_t ncompose_vars;
 } ed_options;
 
 /* What a rule sees while it runs. */
@@ -58,6 +64,7 @@ typedef struct ed_ctx {
     const struct df_file *dockerfile; /* ED_KIND_DOCKERFILE */
     const struct df_model *model;     /* the build model of the Dockerfile */
     const struct gpu_model *gpu;      /* the GPU view of the build model */
+    const struct cf_compose *compose; /* ED_KIND_COMPOSE: the compose model */
     const ed_options *options;
     const struct ed_rule *rule;       /* the rule now running */
     ed_finding *findings;
@@ -102,11 +109,31 @@ typedef struct ed_file_result {
     const ed_source *src;
     ed_finding *findings; /* sorted by line, column, rule id */
     size_t nfindings;
+    const struct gpu_model *gpu; /* a linted Dockerfile's GPU model (NULL otherwise) */
 } ed_file_result;
 
 /* Lints a Dockerfile held in src; everything is allocated in the arena. */
 void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options *options,
                         ed_file_result *out);
+
+/* Compose files larger than this are not parsed (one ED001 finding). */
+#define ED_COMPOSE_MAX_BYTES ((size_t)8 << 20)
+
+/* Lints a Compose file: the ED_KIND_COMPOSE rules over its model (YAML and
+ * shape errors as ED001), and each Dockerfile its services build, once, as
+ * a Dockerfile of its own with the first such service's build args and
+ * context (*linked, *nlinked: those results, kind ED_KIND_DOCKERFILE). */
+void ed_lint_compose(ed_arena *arena, const ed_source *src, const ed_options *options,
+                     ed_file_result *out, ed_file_result **linked, size_t *nlinked);
+
+/* Lints several Compose files as one project, merged in order like
+ * `docker compose -f a -f b` (relative paths resolve against the first
+ * file's folder). *results holds one result per file (in order, kind
+ * ED_KIND_COMPOSE; each finding is reported in the file that holds the node
+ * it points at), then the files named by include: (each linted as a project
+ * of its own, once), then the linked Dockerfiles. */
+void ed_lint_compose_files(ed_arena *arena, const ed_source *const *files, size_t nfiles,
+                           const ed_options *options, ed_file_result **results, size_t *nresults);
 
 const char *ed_kind_name(ed_file_kind kind);
 

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "envdoctor/engine.h"
+
 /* Exit codes (DESIGN.md). */
 enum {
     EXIT_CLEAN = 0,    /* no finding at or above the failure threshold */
@@ -13,6 +15,7 @@ enum {
 };
 
 int cmd_dockerfile(int argc, char **argv);
+int cmd_compose(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
@@ -27,5 +30,26 @@ bool cli_option_value(int argc, char **argv, int *i, const char *name, const cha
 
 /* Colour on a terminal unless NO_COLOR is set; `--color` overrides. */
 bool cli_use_color(const char *mode, int fd);
+
+/* Options shared by the linting subcommands (lint_common.c). */
+typedef struct cli_lint_options {
+    bool json;         /* --format json */
+    const char *color; /* --color, or NULL */
+    int gpu;           /* --gpu: 0 auto, 1 always, 2 never */
+} cli_lint_options;
+
+/* Parses --format, --gpu or --color at argv[*i]: EXIT_CLEAN when it was one
+ * (advanced past), EXIT_USAGE after a usage message for a bad value, -1
+ * when argv[*i] is none of them. */
+int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o);
+
+/* Prints the report (text or JSON on stdout, the text summary on stderr)
+ * and returns the exit code: EXIT_INPUT when an input was unreadable, else
+ * EXIT_FINDINGS when there is an error finding, else EXIT_CLEAN. */
+int cli_lint_report(const ed_file_result *results, size_t n, const cli_lint_options *o,
+                    bool unreadable);
+
+/* Prints the usage to stdout (for -h/--help after a subcommand). */
+int cli_help(void);
 
 #endif

@@ -6,14 +6,9 @@
 
 #include "cli.h"
 #include "envdoctor/engine.h"
-#include "envdoctor/report.h"
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON } output_format;
 
 typedef struct args {
-    output_format format;
-    const char *color;
-    int gpu;
+    cli_lint_options out;
     const char *context;
     const char **build_args;
     size_t nbuild_args;
@@ -26,40 +21,24 @@ static int parse_args(int argc, char **argv, args *a)
     bool options_done = false;
     for (int i = 1; i < argc;) {
         const char *arg = argv[i], *value;
+        int rc;
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
             a->paths[a->npaths++] = arg;
             i++;
         } else if (strcmp(arg, "--") == 0) {
             options_done = true;
             i++;
-        } else if (cli_option_value(argc, argv, &i, "--format", &value)) {
-            if (value && strcmp(value, "text") == 0)
-                a->format = FORMAT_TEXT;
-            else if (value && strcmp(value, "json") == 0)
-                a->format = FORMAT_JSON;
-            else
-                return cli_usage_error("--format takes text or json%s%s", value ? ", not " : "",
-                                       value ? value : "");
+        } else if ((rc = cli_lint_option(argc, argv, &i, &a->out)) >= 0) {
+            if (rc != EXIT_CLEAN)
+                return rc;
         } else if (cli_option_value(argc, argv, &i, "--build-arg", &value)) {
             if (!value || !*value || *value == '=')
                 return cli_usage_error("--build-arg takes KEY=VALUE");
             a->build_args[a->nbuild_args++] = value;
-        } else if (cli_option_value(argc, argv, &i, "--gpu", &value)) {
-            static const char *const modes[] = {"auto", "always", "never"};
-            a->gpu = -1;
-            for (int m = 0; m < 3 && value; m++)
-                if (strcmp(value, modes[m]) == 0)
-                    a->gpu = m;
-            if (a->gpu < 0)
-                return cli_usage_error("--gpu takes auto, always or never");
         } else if (cli_option_value(argc, argv, &i, "--context", &value)) {
             if (!value || !*value)
                 return cli_usage_error("--context takes a directory");
             a->context = value;
-        } else if (cli_option_value(argc, argv, &i, "--color", &value)) {
-            if (!value || (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never")))
-                return cli_usage_error("--color takes auto, always or never");
-            a->color = value;
         } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             return -1;
         } else {
@@ -90,11 +69,9 @@ int cmd_dockerfile(int argc, char **argv)
     }
     int rc = parse_args(argc, argv, &a);
     if (rc == -1) {
-        char *help[] = {"env-doctor", "--help"};
         free(a.build_args);
         free(a.paths);
-        extern int main(int, char **);
-        return main(2, help);
+        return cli_help();
     }
     if (rc != EXIT_CLEAN)
         goto done;
@@ -110,7 +87,8 @@ int cmd_dockerfile(int argc, char **argv)
         a.npaths = 1;
     }
 
-    ed_options options = {a.build_args, a.nbuild_args, a.gpu, a.context};
+    ed_options options = {.build_args = a.build_args, .nbuild_args = a.nbuild_args,
+                          .gpu = a.out.gpu, .context_dir = a.context};
     ed_arena *arena = ed_arena_new();
     ed_file_result *results = ed_arena_calloc(arena, a.npaths, sizeof *results);
     size_t nresults = 0;
@@ -126,17 +104,7 @@ int cmd_dockerfile(int argc, char **argv)
         }
         ed_lint_dockerfile(arena, src, &options, &results[nresults++]);
     }
-
-    if (a.format == FORMAT_JSON) {
-        rep_json(stdout, results, nresults);
-    } else {
-        rep_text(stdout, results, nresults, cli_use_color(a.color, STDOUT_FILENO));
-        fflush(stdout); /* findings before the summary when both go to one terminal */
-        rep_text_summary(stderr, results, nresults, cli_use_color(a.color, STDERR_FILENO));
-    }
-    fflush(stdout);
-    rep_summary s = rep_count(results, nresults);
-    rc = unreadable ? EXIT_INPUT : s.errors ? EXIT_FINDINGS : EXIT_CLEAN;
+    rc = cli_lint_report(results, nresults, &a.out, unreadable);
     ed_arena_free(arena);
 done:
     free(a.build_args);

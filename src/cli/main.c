@@ -15,6 +15,12 @@ static const char usage[] =
     "  env-doctor dockerfile [options] [PATH...]   lint Dockerfiles/Containerfiles\n"
     "                                              (no PATH: ./Dockerfile, else ./Containerfile;\n"
     "                                              '-' reads standard input)\n"
+    "  env-doctor docker-compose [options] [PATH...]\n"
+    "                                              lint Compose files and the Dockerfiles their\n"
+    "                                              services build (alias: compose; no PATH:\n"
+    "                                              ./compose.yaml, compose.yml, docker-compose.yml\n"
+    "                                              or docker-compose.yaml, plus its override file;\n"
+    "                                              a PATH that is a folder: the same lookup there)\n"
     "  env-doctor rules                            list every rule\n"
     "  env-doctor explain RULE                     print a rule's documentation (id or name)\n"
     "  env-doctor dump PATH                        print the parsed Dockerfile (BuildKit's format)\n"
@@ -30,6 +36,13 @@ static const char usage[] =
     "  --color auto|always|never\n"
     "                          colour in text output (default: auto: on a terminal,\n"
     "                          never when NO_COLOR is set)\n"
+    "\n"
+    "Options for docker-compose (also --format, --gpu and --color as above):\n"
+    "  -f, --file FILE         a Compose file (repeatable: merged in order, like\n"
+    "                          docker compose -f a.yaml -f b.yaml)\n"
+    "  --env-file FILE         variables for ${VAR} interpolation (default: the .env\n"
+    "                          beside the first file; the environment is never read,\n"
+    "                          so a variable set nowhere stays unknown)\n"
     "\n"
     "Exit status: 0 no errors found, 1 errors found, 2 usage error, 3 an input could\n"
     "not be read.\n";
@@ -92,6 +105,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "dockerfile") == 0)
         return cmd_dockerfile(argc - 1, argv + 1);
+    if (strcmp(cmd, "docker-compose") == 0 || strcmp(cmd, "compose") == 0)
+        return cmd_compose(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)

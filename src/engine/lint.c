@@ -5,9 +5,10 @@
 #include "envdoctor/engine.h"
 #include "envdoctor/gpu.h"
 #include "envdoctor/model.h"
+#include "engine_internal.h"
 
 /* A file that is not text gets one syntax-error finding and nothing else. */
-static bool reject_non_text(ed_ctx *ctx)
+bool ed_reject_non_text(ed_ctx *ctx)
 {
     size_t at;
     const char *why = ed_source_not_text(ctx->src, &at);
@@ -30,7 +31,7 @@ static const char *context_dir(ed_arena *arena, const ed_source *src, const ed_o
                  : ".";
 }
 
-static void run_rules(ed_ctx *ctx)
+void ed_run_rules(ed_ctx *ctx)
 {
     for (size_t i = 0; ed_rules_all[i]; i++) {
         const ed_rule *rule = ed_rules_all[i];
@@ -51,7 +52,7 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
     ctx.src = src;
     ctx.kind = ED_KIND_DOCKERFILE;
     ctx.options = options ? options : &no_options;
-    if (!reject_non_text(&ctx)) {
+    if (!ed_reject_non_text(&ctx)) {
         df_file *file = df_parse(src, arena);
         df_validate(file, arena);
         ctx.dockerfile = file;
@@ -59,7 +60,7 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
                                    ctx.options->nbuild_args);
         ctx.gpu = gpu_model_build(arena, ctx.model, kb_get(), (gpu_mode)ctx.options->gpu,
                                   context_dir(arena, src, ctx.options));
-        run_rules(&ctx);
+        ed_run_rules(&ctx);
     }
     ed_sort_findings(ctx.findings, ctx.nfindings, src);
     memset(out, 0, sizeof *out);
@@ -68,4 +69,5 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
     out->src = src;
     out->findings = ctx.findings;
     out->nfindings = ctx.nfindings;
+    out->gpu = ctx.gpu;
 }
