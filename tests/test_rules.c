@@ -7,18 +7,27 @@
 
 #include "envdoctor/engine.h"
 
-/* The first ```dockerfile block after the heading `## <section>`. */
-static char *example(const char *doc, const char *section, const char **after)
+/* The first ```dockerfile or ```yaml block after the heading `## <section>`;
+ * *yaml says which (a yaml block is a Compose file). */
+static char *example(const char *doc, const char *section, const char **after, bool *yaml)
 {
     char heading[64];
     snprintf(heading, sizeof heading, "\n## %s\n", section);
     const char *h = strstr(doc, heading);
     if (!h)
         return NULL;
-    const char *fence = strstr(h, "```dockerfile\n");
+    const char *next = strstr(h + 1, "\n## ");
+    const char *df = strstr(h, "```dockerfile\n");
+    const char *ym = strstr(h, "```yaml\n");
+    if (df && next && df > next)
+        df = NULL;
+    if (ym && next && ym > next)
+        ym = NULL;
+    *yaml = ym && (!df || ym < df);
+    const char *fence = *yaml ? ym : df;
     if (!fence)
         return NULL;
-    const char *body = fence + strlen("```dockerfile\n");
+    const char *body = strchr(fence, '\n') + 1;
     const char *end = strstr(body, "```");
     if (!end)
         return NULL;
@@ -35,6 +44,16 @@ static ed_file_result lint(ed_arena *arena, const char *text, const char *const 
     ed_options options = {.build_args = build_args, .nbuild_args = nbuild_args};
     ed_file_result result;
     ed_lint_dockerfile(arena, src, &options, &result);
+    return result;
+}
+
+/* Lints a Compose file (a ```yaml example) through the compose entry point. */
+static ed_file_result lint_compose(ed_arena *arena, const char *text)
+{
+    ed_source *src = ed_arena_alloc(arena, sizeof *src);
+    ed_source_init(src, arena, "<stdin>", text, strlen(text));
+    ed_file_result result;
+    ed_lint_compose(arena, src, NULL, &result, NULL, NULL);
     return result;
 }
 
@@ -82,13 +101,14 @@ static void test_doc_examples(void **state)
         const ed_rule *rule = ed_rules_all[i];
         const char *doc = ed_rule_doc(rule);
         const char *after;
-        char *bad = example(doc, "Bad", &after);
-        char *good = example(doc, "Good", NULL);
-        assert_non_null(bad);
-        assert_non_null(good);
+        bool bad_yaml = false, good_yaml = false;
+        char *bad = example(doc, "Bad", &after, &bad_yaml);
+        char *good = example(doc, "Good", NULL, &good_yaml);
+        if (!bad || !good)
+            fail_msg("%s: no Bad or Good example", rule->id);
         ed_arena *arena = ed_arena_new();
 
-        ed_file_result r = lint(arena, bad, NULL, 0);
+        ed_file_result r = bad_yaml ? lint_compose(arena, bad) : lint(arena, bad, NULL, 0);
         size_t expected = 0;
         const char *next_section = strstr(after, "\n## ");
         for (const char *e = strstr(after, "<!-- expect "); e && (!next_section || e < next_section);
@@ -96,16 +116,22 @@ static void test_doc_examples(void **state)
             char id[16];
             unsigned line, col;
             assert_int_equal(sscanf(e, "<!-- expect %15s at %u:%u -->", id, &line, &col), 3);
-            if (!has_finding(&r, id, line, col))
+            if (!has_finding(&r, id, line, col)) {
+                for (size_t k = 0; k < r.nfindings; k++)
+                    print_message("  %s %u:%u %s\n", r.findings[k].rule->id,
+                                  r.findings[k].begin.line, r.findings[k].begin.column,
+                                  r.findings[k].message);
                 fail_msg("%s: bad example lacks %s at %u:%u", rule->id, id, line, col);
+            }
             expected += strcmp(id, rule->id) == 0;
         }
         assert_true(expected >= 1);
         assert_int_equal(count_rule(&r, rule->id), expected);
 
-        r = lint(arena, good, NULL, 0);
+        r = good_yaml ? lint_compose(arena, good) : lint(arena, good, NULL, 0);
         if (r.nfindings)
-            fail_msg("%s: good example has a finding: %s", rule->id, r.findings[0].message);
+            fail_msg("%s: good example has a finding: %s %s", rule->id, r.findings[0].rule->id,
+                     r.findings[0].message);
         ed_arena_free(arena);
         free(bad);
         free(good);
