@@ -109,6 +109,10 @@ run: $(BIN)
 	@echo
 	@echo "== env-doctor dockerfile examples/clean.Dockerfile"
 	@$(BIN) dockerfile examples/clean.Dockerfile
+	@echo
+	@echo "== env-doctor compose examples/compose/legacy"
+	@$(BIN) compose examples/compose/legacy || \
+	    echo "(exit status $$?: this example has errors on purpose)"
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
