@@ -139,7 +139,7 @@ static void test_help_and_usage(void **state)
     done(&r);
     r = run_in(NULL, "compose --format xml x.yaml", NULL);
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "--format takes text or json, not xml"));
+    assert_non_null(strstr(r.err, "--format takes text, json, sarif, github, gnu, checkstyle, junit or codeclimate, not xml"));
     done(&r);
     r = run_in(NULL, "compose --env-file", NULL);
     assert_int_equal(r.status, 2);

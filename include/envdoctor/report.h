@@ -21,6 +21,56 @@ void rep_text_summary(FILE *out, const ed_file_result *files, size_t n, bool col
 /* The JSON report (docs/json-output.md, docs/schema/report.schema.json). */
 void rep_json(FILE *out, const ed_file_result *files, size_t n);
 
+/* The output formats (--format). */
+typedef enum rep_format {
+    REP_TEXT,
+    REP_JSON,
+    REP_SARIF,
+    REP_GITHUB,
+    REP_GNU,
+    REP_CHECKSTYLE,
+    REP_JUNIT,
+    REP_CODECLIMATE,
+} rep_format;
+
+/* "text", "json", ... ; NULL-terminated, indexed by rep_format. */
+extern const char *const rep_format_names[];
+/* false when name is no format. */
+bool rep_format_parse(const char *name, rep_format *out);
+
+/* SARIF 2.1.0 (one run; rules for every rule with a result; columns in
+ * Unicode code points, run.columnKind "unicodeCodePoints"; fixes converted
+ * to line/column through each file's source). */
+void rep_sarif(FILE *out, const ed_file_result *files, size_t n);
+/* GitHub Actions workflow commands: `::error file=P,line=L,col=C,endLine=..,
+ * endColumn=..,title=ED201 name::message`; info findings are `::notice`. */
+void rep_github(FILE *out, const ed_file_result *files, size_t n);
+/* GNU: `path:line.col-endline.endcol: severity: message [ED201]`. Control
+ * characters in paths and messages are shown as spaces. */
+void rep_gnu(FILE *out, const ed_file_result *files, size_t n);
+/* Checkstyle XML: one <file> per linted file (also clean ones), <error>
+ * with severity error|warning|info and source = the rule id. */
+void rep_checkstyle(FILE *out, const ed_file_result *files, size_t n);
+/* JUnit XML: one <testsuite> per file; one failing <testcase> per finding,
+ * or one passing <testcase> for a clean file. */
+void rep_junit(FILE *out, const ed_file_result *files, size_t n);
+/* GitLab Code Quality (Code Climate issues, a JSON array). Severity:
+ * error -> "critical", warning -> "major", info -> "info". The fingerprint
+ * is FNV-1a 64 (16 hex digits) of the path, the rule id, the offending
+ * source text and its occurrence index among the file's findings of that
+ * rule with that text: it stays the same when lines are added above. */
+void rep_codeclimate(FILE *out, const ed_file_result *files, size_t n);
+/* The fingerprint rep_codeclimate gives files[i].findings[k]. */
+void rep_fingerprint(const ed_file_result *file, size_t k, char hex[17]);
+
+/* Writes a report in the given format (the text format without summary). */
+void rep_write(FILE *out, rep_format format, const ed_file_result *files, size_t n, bool color);
+
+/* XML text: the string escaped for element content and attribute values
+ * (& < > " ' and line breaks as references), invalid UTF-8 and the control
+ * characters XML 1.0 forbids shown as U+FFFD. */
+void rep_xml_puts(FILE *out, const char *s);
+
 /* Base of the rule documentation links (help_uri). */
 #define ED_DOCS_URL "https://github.com/env-doctor/env-doctor/blob/main/rules/"
 

@@ -32,20 +32,40 @@ bool cli_option_value(int argc, char **argv, int *i, const char *name, const cha
 bool cli_use_color(const char *mode, int fd);
 
 /* Options shared by the linting subcommands (lint_common.c). */
+#define CLI_MAX_OUTPUTS 32
+
+typedef struct cli_output {
+    int format;       /* rep_format */
+    const char *path; /* NULL: standard output */
+} cli_output;
+
 typedef struct cli_lint_options {
-    bool json;         /* --format json */
-    const char *color; /* --color, or NULL */
-    int gpu;           /* --gpu: 0 auto, 1 always, 2 never */
+    cli_output outputs[CLI_MAX_OUTPUTS]; /* --format F [--output FILE] pairs */
+    size_t noutputs;
+    bool format_pending; /* the last --format has no --output yet */
+    int threshold;       /* --failure-threshold: the lowest ed_severity that fails, 4 never, 0 unset */
+    bool no_fail;        /* --no-fail */
+    const char *color;   /* --color, or NULL */
+    int gpu;             /* --gpu: 0 auto, 1 always, 2 never */
+    bool no_inline_ignores; /* --no-inline-ignores */
 } cli_lint_options;
 
-/* Parses --format, --gpu or --color at argv[*i]: EXIT_CLEAN when it was one
- * (advanced past), EXIT_USAGE after a usage message for a bad value, -1
- * when argv[*i] is none of them. */
+/* Parses --format, --output/-o, --failure-threshold, --no-fail, --gpu,
+ * --no-inline-ignores or --color at argv[*i]: EXIT_CLEAN when it was one (advanced past),
+ * EXIT_USAGE after a usage message for a bad value, -1 when argv[*i] is
+ * none of them. `--format F` starts a report (to standard output unless an
+ * --output follows; at most one report goes to standard output); `--output
+ * FILE` sends the last --format without a file there (or, when there is
+ * none, the default format). */
 int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o);
 
-/* Prints the report (text or JSON on stdout, the text summary on stderr)
- * and returns the exit code: EXIT_INPUT when an input was unreadable, else
- * EXIT_FINDINGS when there is an error finding, else EXIT_CLEAN. */
+/* Writes the reports (no --format or --output: one, in ENV_DOCTOR_FORMAT or
+ * text, on stdout; the text summary goes to stderr when the text report is
+ * on stdout) and returns the exit code: EXIT_USAGE for a bad environment
+ * variable, EXIT_INPUT when an input was unreadable or a report could not
+ * be written, else EXIT_FINDINGS when a finding is at or above the failure
+ * threshold (--failure-threshold, else ENV_DOCTOR_FAILURE_THRESHOLD, else
+ * error; never with --no-fail), else EXIT_CLEAN. */
 int cli_lint_report(const ed_file_result *results, size_t n, const cli_lint_options *o,
                     bool unreadable);
 

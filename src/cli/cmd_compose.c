@@ -147,7 +147,8 @@ static void lint_project(ed_arena *arena, const args *a, const char *const *path
         }
     }
 
-    ed_options options = {.gpu = a->out.gpu, .compose_vars = vars.items, .ncompose_vars = vars.n};
+    ed_options options = {.gpu = a->out.gpu, .compose_vars = vars.items, .ncompose_vars = vars.n,
+                          .no_inline_ignores = a->out.no_inline_ignores};
     ed_file_result *res;
     size_t nres;
     ed_lint_compose_files(arena, files, nfiles, &options, &res, &nres);

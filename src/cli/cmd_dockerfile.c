@@ -88,7 +88,8 @@ int cmd_dockerfile(int argc, char **argv)
     }
 
     ed_options options = {.build_args = a.build_args, .nbuild_args = a.nbuild_args,
-                          .gpu = a.out.gpu, .context_dir = a.context};
+                          .gpu = a.out.gpu, .context_dir = a.context,
+                          .no_inline_ignores = a.out.no_inline_ignores};
     ed_arena *arena = ed_arena_new();
     ed_file_result *results = ed_arena_calloc(arena, a.npaths, sizeof *results);
     size_t nresults = 0;

@@ -1,0 +1,114 @@
+/* SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. */
+#include <jansson.h>
+#include <string.h>
+
+#include "envdoctor/report.h"
+#include "envdoctor/utf8.h"
+
+static json_t *text(ed_arena *arena, const char *s)
+{
+    return json_string(ed_utf8_sanitize(arena, s ? s : ""));
+}
+
+static json_t *message(ed_arena *arena, const char *s)
+{
+    return json_pack("{s:o}", "text", text(arena, s));
+}
+
+/* The path as given, as a URI reference: bytes that may not appear in one
+ * are percent-encoded (UTF-8 bytes included, so any path round-trips). */
+static json_t *uri(ed_arena *arena, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(path);
+    char *out = ed_arena_alloc(arena, len * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || strchr("%\"<>\\^`{|}#?[]", *p)) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    return json_string(out);
+}
+
+static const char *level(ed_severity s)
+{
+    return s == ED_SEV_ERROR ? "error" : s == ED_SEV_WARNING ? "warning" : "note";
+}
+
+static json_t *region(ed_pos begin, ed_pos finish)
+{
+    return json_pack("{s:i, s:i, s:i, s:i}", "startLine", (json_int_t)begin.line, "startColumn",
+                     (json_int_t)begin.column, "endLine", (json_int_t)finish.line, "endColumn",
+                     (json_int_t)finish.column);
+}
+
+static json_t *rule_json(ed_arena *arena, const ed_rule *rule)
+{
+    char help[256];
+    snprintf(help, sizeof help, "%s%s.md", ED_DOCS_URL, rule->id);
+    json_t *r = json_pack("{s:s, s:s, s:o, s:o, s:s, s:{s:s}}", "id", rule->id, "name", rule->name,
+                          "shortDescription", message(arena, rule->summary), "fullDescription",
+                          message(arena, rule->summary), "helpUri", help,
+                          "defaultConfiguration", "level", level(rule->severity));
+    const char *doc = ed_rule_doc(rule);
+    if (doc)
+        json_object_set_new(r, "help", json_pack("{s:o, s:o}", "text", text(arena, doc),
+                                                 "markdown", text(arena, doc)));
+    return r;
+}
+
+static json_t *fix_json(ed_arena *arena, const ed_file_result *file, const ed_fix *fix)
+{
+    ed_pos begin = ed_source_pos(file->src, fix->start), finish = ed_source_pos(file->src, fix->end);
+    json_t *replacement = json_pack("{s:o, s:{s:o}}", "deletedRegion", region(begin, finish),
+                                    "insertedContent", "text", text(arena, fix->replacement));
+    return json_pack("{s:o, s:[{s:{s:o}, s:[o]}]}", "description",
+                     message(arena, fix->description), "artifactChanges", "artifactLocation",
+                     "uri", uri(arena, file->path), "replacements", replacement);
+}
+
+void rep_sarif(FILE *out, const ed_file_result *files, size_t n)
+{
+    ed_arena *arena = ed_arena_new();
+    json_t *rules = json_array(), *results = json_array();
+    const ed_rule **seen = NULL;
+    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < files[i].nfindings; k++) {
+            const ed_finding *f = &files[i].findings[k];
+            size_t index = 0;
+            while (index < nseen && seen[index] != f->rule)
+                index++;
+            if (index == nseen) {
+                seen = ed_arena_push(arena, seen, nseen, sizeof *seen);
+                seen[nseen++] = f->rule;
+                json_array_append_new(rules, rule_json(arena, f->rule));
+            }
+            json_t *location = json_pack("{s:{s:{s:o}, s:o}}", "physicalLocation",
+                                         "artifactLocation", "uri", uri(arena, files[i].path),
+                                         "region", region(f->begin, f->finish));
+            json_t *result = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", f->rule->id,
+                                       "ruleIndex", (json_int_t)index, "level", level(f->severity),
+                                       "message", message(arena, f->message), "locations",
+                                       location);
+            if (f->fix && files[i].src)
+                json_object_set_new(result, "fixes",
+                                    json_pack("[o]", fix_json(arena, &files[i], f->fix)));
+            json_array_append_new(results, result);
+        }
+    json_t *root = json_pack(
+        "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:s, s:o}]}", "$schema",
+        "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
+        "driver", "name", "env-doctor", "version", ED_VERSION, "informationUri",
+        "https://github.com/env-doctor/env-doctor", "rules", rules, "columnKind",
+        "unicodeCodePoints", "results", results);
+    json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    fputc('\n', out);
+    json_decref(root);
+    ed_arena_free(arena);
+}
