@@ -139,7 +139,7 @@ static void test_usage_errors_exit_2(void **state)
     done(&r);
     r = run("dockerfile --format yaml x", NULL);
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "--format takes text or json, not yaml"));
+    assert_non_null(strstr(r.err, "--format takes text, json, sarif, github, gnu, checkstyle, junit or codeclimate, not yaml"));
     done(&r);
     r = run("dockerfile --build-arg", NULL);
     assert_int_equal(r.status, 2);
@@ -398,6 +398,22 @@ static void test_item_29_deterministic_and_offline(void **state)
     free(trace);
 }
 
+static void test_inline_ignores_and_flag(void **state)
+{
+    const char *text = "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
+                       "# env-doctor ignore=ED201 -- the image ships its own index config\n"
+                       "RUN pip install torch==2.5.1\n";
+    run_result r = run("dockerfile -", text);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    done(&r);
+    r = run("dockerfile --no-inline-ignores -", text);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.out, "<stdin>:3:17: error:", 20) == 0);
+    assert_non_null(strstr(r.out, "[ED201 torch-missing-index-url]"));
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_json_contract_on_conformance_files),
         cmocka_unit_test(test_item_29_deterministic_and_offline),
+        cmocka_unit_test(test_inline_ignores_and_flag),
     };
     return cmocka_run_group_tests_name("env-doctor CLI", tests, setup, teardown);
 }

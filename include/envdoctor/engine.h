@@ -54,6 +54,9 @@ typedef struct ed_options {
      * never read). */
     const char *const *compose_vars;
     size_t ncompose_vars;
+    /* --no-inline-ignores: `# env-doctor ... ignore=` pragmas in the files
+     * are not read (nothing is suppressed, ED003 reports nothing). */
+    bool no_inline_ignores;
 } ed_options;
 
 /* What a rule sees while it runs. */

@@ -6,6 +6,7 @@
 #include "envdoctor/gpu.h"
 #include "envdoctor/model.h"
 #include "engine_internal.h"
+#include "suppress.h"
 
 /* A file that is not text gets one syntax-error finding and nothing else. */
 bool ed_reject_non_text(ed_ctx *ctx)
@@ -61,6 +62,7 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
         ctx.gpu = gpu_model_build(arena, ctx.model, kb_get(), (gpu_mode)ctx.options->gpu,
                                   context_dir(arena, src, ctx.options));
         ed_run_rules(&ctx);
+        ed_suppress_dockerfile(&ctx);
     }
     ed_sort_findings(ctx.findings, ctx.nfindings, src);
     memset(out, 0, sizeof *out);

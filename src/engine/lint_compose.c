@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "suppress.h"
 #include "envdoctor/compose.h"
 #include "envdoctor/kb.h"
 
@@ -75,6 +76,7 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
         opts.nbuild_args = link->first->nbuild_args;
         opts.gpu = r->options->gpu;
         opts.context_dir = link->context_dir;
+        opts.no_inline_ignores = r->options->no_inline_ignores;
         ed_file_result *res = push_result(r->arena, &r->dockerfiles, &r->ndockerfiles);
         ed_lint_dockerfile(r->arena, src, &opts, res);
         gpu = res->gpu;
@@ -254,6 +256,7 @@ static void lint_project(run *r, const ed_source *const *files, size_t n, int de
 
     ctx.compose = c;
     ed_run_rules(&ctx);
+    ed_suppress_compose(&ctx, files, base, n);
 
     split_findings(arena, &ctx, files, n, base, &r->composes[first]);
     for (size_t i = 0; i < n; i++) {
