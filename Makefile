@@ -87,7 +87,7 @@ $(BUILD)/gen/knowledge.c: $(KNOWLEDGE) scripts/embed-knowledge
 	@mkdir -p $(dir $@)
 	$(Q)scripts/embed-knowledge $(KNOWLEDGE) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h tests/cli_harness.h $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -DED_TEST_BIN='"$(abspath $(BIN))"' -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)

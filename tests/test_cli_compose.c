@@ -2,87 +2,13 @@
  * override files, -f merge order, --env-file and .env, linked Dockerfiles
  * in text and JSON, exit codes, a file too large to parse. */
 #define _XOPEN_SOURCE 700 /* mkdtemp */
-#include "testutil.h"
+#include "cli_harness.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-typedef struct run_result {
-    int status;
-    char *out;
-    char *err;
-} run_result;
-
-static char tmpdir[] = "/tmp/env-doctor-cli-compose-XXXXXX";
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *data = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            data = realloc(data, cap);
-        }
-        memcpy(data + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!data)
-        data = calloc(1, 1);
-    data[len] = '\0';
-    return data;
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fwrite(text, 1, strlen(text), f);
-    fclose(f);
-}
-
-static void make_dir(const char *name)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s/%s", tmpdir, name);
-    assert_int_equal(system(cmd), 0);
-}
-
-/* Runs `env-doctor ARGS` in the subdirectory dir of the temporary one. */
-static run_result run_in(const char *dir, const char *args, const char *input)
-{
-    write_file("stdin.txt", input ? input : "");
-    const char *wrapper = getenv("ED_TEST_WRAPPER");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "cd %s/%s && env -u NO_COLOR %s %s %s <%s/stdin.txt >%s/stdout.txt 2>%s/stderr.txt",
-             tmpdir, dir ? dir : ".", wrapper ? wrapper : "", ED_TEST_BIN, args, tmpdir, tmpdir,
-             tmpdir);
-    int status = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    char path[512];
-    snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
-    r.out = slurp(path);
-    snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
-    r.err = slurp(path);
-    return r;
-}
-
-static void done(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 /* How many output lines start with prefix and name the rule. */
 static int lines_with(const char *out, const char *prefix, const char *rule)
@@ -120,28 +46,28 @@ static const char clean_compose[] = "services:\n"
 
 static void test_help_and_usage(void **state)
 {
-    run_result r = run_in(NULL, "--help", NULL);
+    run_result r = run_in(NULL, NULL, "--help", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "env-doctor docker-compose [options] [PATH...]"));
     assert_non_null(strstr(r.out, "--env-file FILE"));
     done(&r);
-    r = run_in(NULL, "docker-compose --help", NULL);
+    r = run_in(NULL, NULL, "docker-compose --help", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "-f, --file FILE"));
     done(&r);
-    r = run_in(NULL, "docker-compose --bogus", NULL);
+    r = run_in(NULL, NULL, "docker-compose --bogus", NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "unknown option '--bogus'"));
     done(&r);
-    r = run_in(NULL, "compose -f", NULL);
+    r = run_in(NULL, NULL, "compose -f", NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "-f takes a Compose file"));
     done(&r);
-    r = run_in(NULL, "compose --format xml x.yaml", NULL);
+    r = run_in(NULL, NULL, "compose --format xml x.yaml", NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "--format takes text, json, sarif, github, gnu, checkstyle, junit or codeclimate, not xml"));
     done(&r);
-    r = run_in(NULL, "compose --env-file", NULL);
+    r = run_in(NULL, NULL, "compose --env-file", NULL);
     assert_int_equal(r.status, 2);
     done(&r);
 }
@@ -156,27 +82,27 @@ static void test_default_lookup_and_override(void **state)
     write_file("lookup/a/compose.override.yml", "services:\n  web:\n    environment: [A=1]\n"
                                                 "  broken:\n");
     write_file("lookup/b/docker-compose.yaml", "services: [x]\n");
-    run_result r = run_in("lookup/a", "docker-compose", NULL);
+    run_result r = run_in("lookup/a", NULL, "docker-compose", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(r.out, "compose.override.yml:4:3: error: service \"broken\" has no "
                                "definition: a service must be a mapping [ED001 syntax-error]\n");
     assert_string_equal(r.err, "Found 1 problem (1 error, 0 warnings, 0 info) in 2 files.\n");
     done(&r);
 
-    r = run_in("lookup/b", "compose", NULL);
+    r = run_in("lookup/b", NULL, "compose", NULL);
     assert_int_equal(r.status, 1);
     assert_int_equal(lines_with(r.out, "docker-compose.yaml:1:11: error:", "[ED001"), 1);
     done(&r);
 
     /* a folder as PATH: the same lookup inside it */
-    r = run_in("lookup", "compose a b", NULL);
+    r = run_in("lookup", NULL, "compose a b", NULL);
     assert_int_equal(r.status, 1);
     assert_int_equal(lines_with(r.out, "a/compose.override.yml:4:3:", "[ED001"), 1);
     assert_int_equal(lines_with(r.out, "b/docker-compose.yaml:1:11:", "[ED001"), 1);
     assert_non_null(strstr(r.err, "in 3 files"));
     done(&r);
 
-    r = run_in("lookup/empty", "compose", NULL);
+    r = run_in("lookup/empty", NULL, "compose", NULL);
     assert_int_equal(r.status, 3);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "no compose.yaml, compose.yml, docker-compose.yml or "
@@ -195,10 +121,10 @@ static void test_f_merge_order(void **state)
                                  "    gpus: all\n"
                                  "  bad:\n");
     /* the GPU request of the second file belongs to the service of the first */
-    run_result r = run_in("merge", "compose -f base.yaml", NULL);
+    run_result r = run_in("merge", NULL, "compose -f base.yaml", NULL);
     assert_int_equal(lines_with(r.out, "base.yaml:", "[ED405"), 1);
     done(&r);
-    r = run_in("merge", "compose -f base.yaml -f gpu.yaml", NULL);
+    r = run_in("merge", NULL, "compose -f base.yaml -f gpu.yaml", NULL);
     assert_int_equal(r.status, 1);
     assert_int_equal(lines_with(r.out, "base.yaml:", "[ED405"), 0);
     assert_string_equal(r.out, "gpu.yaml:4:3: error: service \"bad\" has no definition: a "
@@ -206,7 +132,7 @@ static void test_f_merge_order(void **state)
     assert_non_null(strstr(r.err, "in 2 files"));
     done(&r);
     /* each file is reported under its own name, in the order given */
-    r = run_in("merge", "compose --format json --file=gpu.yaml -f base.yaml", NULL);
+    r = run_in("merge", NULL, "compose --format json --file=gpu.yaml -f base.yaml", NULL);
     json_error_t error;
     json_t *root = json_loads(r.out, 0, &error);
     assert_non_null(root);
@@ -228,32 +154,32 @@ static void test_env_file(void **state)
                                    "    image: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
                                    "    gpus: ${GPUS}\n");
     /* unset: unknown, never guessed, no finding */
-    run_result r = run_in("env", "compose", NULL);
+    run_result r = run_in("env", NULL, "compose", NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     done(&r);
     /* the .env beside the file */
     write_file("env/.env", "GPUS=3\n");
-    r = run_in("env", "compose", NULL);
+    r = run_in("env", NULL, "compose", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(r.out, "compose.yaml:4:11: error: gpus must be `all` or a list of device "
                                "requests, not \"3\" [ED001 syntax-error]\n");
     done(&r);
     /* also when the file is named from elsewhere */
-    r = run_in(NULL, "compose env/compose.yaml", NULL);
+    r = run_in(NULL, NULL, "compose env/compose.yaml", NULL);
     assert_int_equal(lines_with(r.out, "env/compose.yaml:4:11:", "not \"3\""), 1);
     done(&r);
     /* --env-file replaces it */
     write_file("env/other.env", "# other\nexport GPUS=all\n");
-    r = run_in("env", "compose --env-file other.env", NULL);
+    r = run_in("env", NULL, "compose --env-file other.env", NULL);
     assert_int_equal(r.status, 0);
     done(&r);
     write_file("env/five.env", "GPUS=5\n");
-    r = run_in("env", "compose --env-file=five.env compose.yaml", NULL);
+    r = run_in("env", NULL, "compose --env-file=five.env compose.yaml", NULL);
     assert_int_equal(lines_with(r.out, "compose.yaml:4:11:", "not \"5\""), 1);
     done(&r);
     /* a --env-file that cannot be read: exit 3, the file is still linted */
-    r = run_in("env", "compose --env-file missing.env", NULL);
+    r = run_in("env", NULL, "compose --env-file missing.env", NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "missing.env"));
     done(&r);
@@ -274,7 +200,7 @@ static void test_linked_dockerfile(void **state)
                                     "    build:\n"
                                     "      context: app\n"
                                     "    gpus: [{device_ids: ['1']}]\n");
-    run_result r = run_in("link", "compose", NULL);
+    run_result r = run_in("link", NULL, "compose", NULL);
     assert_int_equal(r.status, 1);
     /* linted once, reported against the Dockerfile */
     assert_int_equal(lines_with(r.out, "app/Dockerfile:1:18: error:", "[ED002"), 1);
@@ -284,12 +210,12 @@ static void test_linked_dockerfile(void **state)
 
     /* two projects building one Dockerfile: it is reported once */
     write_file("link/other.yaml", "services:\n  x:\n    build: app\n    gpus: all\n");
-    r = run_in("link", "compose compose.yaml other.yaml", NULL);
+    r = run_in("link", NULL, "compose compose.yaml other.yaml", NULL);
     assert_int_equal(lines_with(r.out, "app/Dockerfile:1:18: error:", "[ED002"), 1);
     assert_non_null(strstr(r.err, "in 3 files"));
     done(&r);
 
-    r = run_in("link", "docker-compose --format json", NULL);
+    r = run_in("link", NULL, "docker-compose --format json", NULL);
     assert_int_equal(r.status, 1);
     json_error_t error;
     json_t *root = json_loads(r.out, 0, &error);
@@ -313,23 +239,23 @@ static void test_exit_codes(void **state)
     make_dir("exit");
     write_file("exit/clean.yaml", clean_compose);
     write_file("exit/syntax.yaml", "services:\n  app: {image: x\n");
-    run_result r = run_in("exit", "compose clean.yaml", NULL);
+    run_result r = run_in("exit", NULL, "compose clean.yaml", NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err, "No problems found in 1 file.\n");
     done(&r);
-    r = run_in("exit", "compose syntax.yaml", NULL);
+    r = run_in("exit", NULL, "compose syntax.yaml", NULL);
     assert_int_equal(r.status, 1);
     assert_int_equal(lines_with(r.out, "syntax.yaml:3:1: error:", "[ED001"), 1);
     done(&r);
     /* unreadable: exit 3, the other files still linted */
-    r = run_in("exit", "compose missing.yaml syntax.yaml", NULL);
+    r = run_in("exit", NULL, "compose missing.yaml syntax.yaml", NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "env-doctor: missing.yaml: "));
     assert_int_equal(lines_with(r.out, "syntax.yaml:", "[ED001"), 1);
     done(&r);
     /* standard input */
-    r = run_in("exit", "compose -", "services: [x]\n");
+    r = run_in("exit", NULL, "compose -", "services: [x]\n");
     assert_int_equal(r.status, 1);
     assert_int_equal(lines_with(r.out, "<stdin>:1:11: error:", "[ED001"), 1);
     done(&r);
@@ -349,7 +275,7 @@ static void test_large_file_quickly(void **state)
     clock_t t0 = clock();
     struct timespec w0, w1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
-    run_result r = run_in("big", "compose", NULL);
+    run_result r = run_in("big", NULL, "compose", NULL);
     clock_gettime(CLOCK_MONOTONIC, &w1);
     (void)t0;
     assert_int_equal(r.status, 1);
@@ -366,7 +292,7 @@ static void test_examples(void **state)
 {
     char args[2048];
     snprintf(args, sizeof args, "compose %s/examples/compose/gpu-app", repo);
-    run_result r = run_in(NULL, args, NULL);
+    run_result r = run_in(NULL, NULL, args, NULL);
     assert_int_equal(r.status, 1);
     char prefix[1200];
     snprintf(prefix, sizeof prefix, "%s/examples/compose/gpu-app/compose.yaml:8:5:", repo);
@@ -379,27 +305,27 @@ static void test_examples(void **state)
     done(&r);
 
     snprintf(args, sizeof args, "compose %s/examples/compose/legacy", repo);
-    r = run_in(NULL, args, NULL);
+    r = run_in(NULL, NULL, args, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "[ED401"));
     assert_non_null(strstr(r.out, "[ED407"));
     done(&r);
 
     snprintf(args, sizeof args, "compose %s/examples/compose/clean", repo);
-    r = run_in(NULL, args, NULL);
+    r = run_in(NULL, NULL, args, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     done(&r);
 
     /* the override file brings the GPU request */
     snprintf(args, sizeof args, "compose %s/examples/compose/override", repo);
-    r = run_in(NULL, args, NULL);
+    r = run_in(NULL, NULL, args, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err, "No problems found in 2 files.\n");
     done(&r);
     snprintf(args, sizeof args, "compose -f %s/examples/compose/override/compose.yaml", repo);
-    r = run_in(NULL, args, NULL);
+    r = run_in(NULL, NULL, args, NULL);
     assert_non_null(strstr(r.out, "[ED405"));
     done(&r);
 }

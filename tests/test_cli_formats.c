@@ -1,6 +1,6 @@
 /* End-to-end tests of the output options: --format, --output pairs, the
  * failure threshold, --no-fail and the environment variables. */
-#include "testutil.h"
+#include "cli_harness.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -8,87 +8,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-typedef struct run_result {
-    int status;
-    char *out;
-    char *err;
-} run_result;
-
-static char tmpdir[] = "/tmp/env-doctor-fmt-XXXXXX";
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *data = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            data = realloc(data, cap);
-        }
-        memcpy(data + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!data)
-        data = calloc(1, 1);
-    data[len] = '\0';
-    return data;
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fwrite(text, 1, strlen(text), f);
-    fclose(f);
-}
-
-/* Runs `env-doctor ARGS` in the temporary directory (or its subdirectory
- * `dir`) with `input` on stdin and the environment prefix `env`. */
-static run_result run_in(const char *dir, const char *env, const char *args, const char *input)
-{
-    write_file("stdin.txt", input ? input : "");
-    /* ED_TEST_WRAPPER runs the program under a checker (tests/run sets it to
-     * valgrind for `make valgrind`). */
-    const char *wrapper = getenv("ED_TEST_WRAPPER");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "cd %s/%s && env -u NO_COLOR %s %s %s %s <%s/stdin.txt >%s/stdout.txt 2>%s/stderr.txt",
-             tmpdir, dir ? dir : ".", env ? env : "", wrapper ? wrapper : "", ED_TEST_BIN, args,
-             tmpdir, tmpdir, tmpdir);
-    int status = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    char path[512];
-    snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
-    r.out = slurp(path);
-    snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
-    r.err = slurp(path);
-    return r;
-}
-
-static run_result run_env(const char *env, const char *args, const char *input)
-{
-    return run_in(NULL, env, args, input);
-}
-
-static run_result run(const char *args, const char *input)
-{
-    return run_in(NULL, NULL, args, input);
-}
-
-static void done(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 
 static char *read_tmp(const char *name)
 {
