@@ -71,17 +71,17 @@ static void check_build(ed_ctx *ctx, const gpu_stage *s, const gpu_build *b)
     /* TORCH_CUDA_ARCH_LIST set for a package that reads its own variable */
     const char *ignored = no_arch && strcmp(knob, torch_arch_knob) != 0 &&
                                   !is_unset(ctx->gpu, c, torch_arch_knob)
-                              ? ed_arena_printf(ctx->arena, " (%s reads %s, not %s)", b->package,
-                                                knob, torch_arch_knob)
+                              ? ed_arena_printf(ctx->arena, " (%s is, but %s does not read it)",
+                                                torch_arch_knob, b->package)
                               : "";
     ed_finding *f;
     if (no_arch && no_jobs)
         f = ed_report_with(ctx, ED_SEV_INFO, b->span.start, b->span.end,
-                           "%s, and neither %s%s nor MAX_JOBS is set: %s, and %s", b->what, knob,
+                           "%s, and neither %s nor MAX_JOBS is set%s: %s, and %s", b->what, knob,
                            ignored, all_archs, all_cores);
     else
         f = ed_report_with(ctx, ED_SEV_INFO, b->span.start, b->span.end,
-                           "%s, and %s%s is not set: %s", b->what, no_arch ? knob : "MAX_JOBS",
+                           "%s, and %s is not set%s: %s", b->what, no_arch ? knob : "MAX_JOBS",
                            ignored, no_arch ? all_archs : all_cores);
     if (no_jobs)
         attach_max_jobs_fix(ctx, f, c);

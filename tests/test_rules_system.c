@@ -661,7 +661,7 @@ static void test_ed305_quoted_spec_pip3_continuation(void **state)
           "    \"flash-attn==2.7.4.post1\"\n",
           {"ED305", 5, 6, 16, ED_SEV_INFO,
            "flash-attn is built from source (--no-build-isolation), and neither FLASH_ATTN_CUDA_ARCHS "
-           "(flash-attn reads FLASH_ATTN_CUDA_ARCHS, not TORCH_CUDA_ARCH_LIST) nor MAX_JOBS is set: "
+           "nor MAX_JOBS is set (TORCH_CUDA_ARCH_LIST is, but flash-attn does not read it): "
            ALL_ARCHS ", and " ALL_CORES});
 }
 
