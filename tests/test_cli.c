@@ -334,6 +334,21 @@ static void test_inline_ignores_and_flag(void **state)
     done(&r);
 }
 
+static void test_show_source(void **state)
+{
+    run_result r = run("dockerfile --show-source -",
+                       "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
+                       "RUN pip install \\\n\t\t\"torch==2.5.1\"\n");
+    assert_int_equal(r.status, 1);
+    const char *excerpt = strstr(r.out, "[ED201 torch-missing-index-url]\n");
+    assert_non_null(excerpt);
+    assert_string_equal(excerpt + strlen("[ED201 torch-missing-index-url]\n"),
+                        "    3 | \t\t\"torch==2.5.1\"\n"
+                        "      | \t\t ^^^^^\n"
+                        "      = fix: Add --index-url https://download.pytorch.org/whl/cu124\n");
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_json_contract_on_conformance_files),
         cmocka_unit_test(test_item_29_deterministic_and_offline),
         cmocka_unit_test(test_inline_ignores_and_flag),
+        cmocka_unit_test(test_show_source),
     };
     return cmocka_run_group_tests_name("env-doctor CLI", tests, setup, teardown);
 }

@@ -15,6 +15,9 @@ rep_summary rep_count(const ed_file_result *files, size_t n);
 
 /* `path:line:column: severity: message [ED123 name]`, one line per finding. */
 void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color);
+/* The same, each finding followed by its source line with carets under
+ * the token, and the fix when the rule knows one (--show-source). */
+void rep_text_source(FILE *out, const ed_file_result *files, size_t n, bool color);
 /* The human summary line (written to stderr by the CLI). */
 void rep_text_summary(FILE *out, const ed_file_result *files, size_t n, bool color);
 
@@ -65,6 +68,9 @@ void rep_fingerprint(const ed_file_result *file, size_t k, char hex[17]);
 
 /* Writes a report in the given format (the text format without summary). */
 void rep_write(FILE *out, rep_format format, const ed_file_result *files, size_t n, bool color);
+/* rep_write, with source excerpts for the text format (--show-source). */
+void rep_write_source(FILE *out, rep_format format, const ed_file_result *files, size_t n,
+                      bool color, bool show_source);
 
 /* XML text: the string escaped for element content and attribute values
  * (& < > " ' and line breaks as references), invalid UTF-8 and the control

@@ -48,6 +48,7 @@ typedef struct cli_lint_options {
     const char *color;   /* --color, or NULL */
     int gpu;             /* --gpu: 0 auto, 1 always, 2 never */
     bool no_inline_ignores; /* --no-inline-ignores */
+    bool show_source;       /* --show-source: text findings with their source line */
 } cli_lint_options;
 
 /* Parses --format, --output/-o, --failure-threshold, --no-fail, --gpu,

@@ -87,6 +87,11 @@ int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o)
         (*i)++;
         return EXIT_CLEAN;
     }
+    if (strcmp(argv[*i], "--show-source") == 0) {
+        o->show_source = true;
+        (*i)++;
+        return EXIT_CLEAN;
+    }
     if (strcmp(argv[*i], "--no-inline-ignores") == 0) {
         o->no_inline_ignores = true;
         (*i)++;
@@ -121,7 +126,8 @@ static bool write_file(const cli_output *out, const ed_file_result *results, siz
         return false;
     }
     /* colour in a file only when asked for */
-    rep_write(f, (rep_format)out->format, results, n, o->color && strcmp(o->color, "always") == 0);
+    rep_write_source(f, (rep_format)out->format, results, n,
+                     o->color && strcmp(o->color, "always") == 0, o->show_source);
     bool ok = !ferror(f);
     if (fclose(f) != 0)
         ok = false;
@@ -165,8 +171,8 @@ int cli_lint_report(const ed_file_result *results, size_t n, const cli_lint_opti
             write_failed |= !write_file(out, results, n, o);
             continue;
         }
-        rep_write(stdout, (rep_format)out->format, results, n,
-                  cli_use_color(o->color, STDOUT_FILENO));
+        rep_write_source(stdout, (rep_format)out->format, results, n,
+                         cli_use_color(o->color, STDOUT_FILENO), o->show_source);
         fflush(stdout); /* findings before the summary when both go to one terminal */
         if (out->format == REP_TEXT)
             rep_text_summary(stderr, results, n, cli_use_color(o->color, STDERR_FILENO));

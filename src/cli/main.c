@@ -38,6 +38,8 @@ static const char usage[] =
     "                          (default: error)\n"
     "  --no-fail               exit 0 whatever the findings (3 still for unreadable input)\n"
     "  --no-inline-ignores     disregard `# env-doctor ignore=...` pragmas in the files\n"
+    "  --show-source           text format: show each finding's source line, carets\n"
+    "                          under the token, and the fix when there is one\n"
     "  --build-arg KEY=VALUE   a build argument, as for docker build (repeatable)\n"
     "  --gpu auto|always|never whether stages are meant for a GPU (default: auto: decided\n"
     "                          from the base image and what each stage installs)\n"

@@ -31,6 +31,15 @@ void rep_write(FILE *out, rep_format format, const ed_file_result *files, size_t
     }
 }
 
+void rep_write_source(FILE *out, rep_format format, const ed_file_result *files, size_t n,
+                      bool color, bool show_source)
+{
+    if (format == REP_TEXT && show_source)
+        rep_text_source(out, files, n, color);
+    else
+        rep_write(out, format, files, n, color);
+}
+
 void rep_xml_puts(FILE *out, const char *s)
 {
     size_t len = s ? strlen(s) : 0;

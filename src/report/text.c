@@ -30,6 +30,53 @@ void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color)
     }
 }
 
+/* `  12 | source line` and a caret line under [begin, finish) of the finding
+ * (to the end of the line when the token spans lines). Tabs in the prefix
+ * are kept so the carets line up. */
+static void print_excerpt(FILE *out, const ed_source *src, const ed_finding *f, bool color)
+{
+    size_t ls, le;
+    ed_source_line_range(src, f->begin.line, &ls, &le);
+    size_t start = f->start < ls ? ls : f->start > le ? le : f->start;
+    size_t end = f->finish.line == f->begin.line && f->end <= le ? f->end : le;
+    if (end < start)
+        end = start;
+    fprintf(out, "%5u | ", f->begin.line);
+    for (size_t i = ls; i < le; i++)
+        fputc(src->data[i] == '\r' ? ' ' : src->data[i], out);
+    fputs("\n      | ", out);
+    for (size_t i = ls; i < start; i++)
+        if (((unsigned char)src->data[i] & 0xC0) != 0x80)
+            fputc(src->data[i] == '\t' ? '\t' : ' ', out);
+    if (color)
+        fputs(severity_color(f->severity), out);
+    size_t carets = 0;
+    for (size_t i = start; i < end; i++)
+        if (((unsigned char)src->data[i] & 0xC0) != 0x80)
+            carets++;
+    for (size_t i = 0; i < (carets ? carets : 1); i++)
+        fputc('^', out);
+    if (color)
+        fputs(RESET, out);
+    fputc('\n', out);
+    if (f->fix && f->fix->description)
+        fprintf(out, "      = fix: %s\n", f->fix->description);
+}
+
+void rep_text_source(FILE *out, const ed_file_result *files, size_t n, bool color)
+{
+    for (size_t i = 0; i < n; i++) {
+        ed_file_result one = files[i];
+        for (size_t k = 0; k < files[i].nfindings; k++) {
+            one.findings = &files[i].findings[k];
+            one.nfindings = 1;
+            rep_text(out, &one, 1, color);
+            if (files[i].src)
+                print_excerpt(out, files[i].src, &files[i].findings[k], color);
+        }
+    }
+}
+
 static const char *plural(size_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
