@@ -58,11 +58,8 @@ void df_add_error(df_file *file, ed_arena *arena, df_span span, const char *fmt,
     va_start(ap, fmt);
     char *msg = ed_arena_vprintf(arena, fmt, ap);
     va_end(ap);
-    df_error *errors = ed_arena_calloc(arena, file->nerrors + 1, sizeof *errors);
-    if (file->nerrors)
-        memcpy(errors, file->errors, file->nerrors * sizeof *errors);
-    errors[file->nerrors++] = (df_error){span, msg};
-    file->errors = errors;
+    file->errors = ed_arena_push(arena, file->errors, file->nerrors, sizeof *file->errors);
+    file->errors[file->nerrors++] = (df_error){span, msg};
 }
 
 /* ---- logical line and the mapping back to the source ---- */
@@ -227,11 +224,9 @@ static bool parse_directive(parser *p, size_t start, size_t end)
         }
         p->file->escape = value[0];
     }
-    df_directive *dirs = ed_arena_calloc(p->arena, p->file->ndirectives + 1, sizeof *dirs);
-    if (p->file->ndirectives)
-        memcpy(dirs, p->file->directives, p->file->ndirectives * sizeof *dirs);
-    dirs[p->file->ndirectives++] = (df_directive){known[which], value, span};
-    p->file->directives = dirs;
+    df_file *f = p->file;
+    f->directives = ed_arena_push(p->arena, f->directives, f->ndirectives, sizeof *f->directives);
+    f->directives[f->ndirectives++] = (df_directive){known[which], value, span};
     return true;
 }
 
@@ -391,13 +386,11 @@ static void parse_lines(parser *p)
             if (is_comment(p, ls, le))
                 continue;
             if (skip_spaces(p->data, ls, le) == le) {
-                df_span *spans = ed_arena_calloc(p->arena, p->file->nempty_continuations + 1,
-                                                 sizeof *spans);
-                if (p->file->nempty_continuations)
-                    memcpy(spans, p->file->empty_continuations,
-                           p->file->nempty_continuations * sizeof *spans);
-                spans[p->file->nempty_continuations++] = (df_span){ls, le};
-                p->file->empty_continuations = spans;
+                df_file *f = p->file;
+                f->empty_continuations = ed_arena_push(p->arena, f->empty_continuations,
+                                                       f->nempty_continuations,
+                                                       sizeof *f->empty_continuations);
+                f->empty_continuations[f->nempty_continuations++] = (df_span){ls, le};
                 continue;
             }
             end = le;
