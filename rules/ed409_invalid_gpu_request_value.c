@@ -16,24 +16,6 @@
 
 static const char *const KEYS[] = {"capabilities", "count", "device_ids", "driver", "options"};
 
-static const char *a_type(const cf_node *n)
-{
-    const char *t = cf_type_name(n);
-    if (strcmp(t, "int") == 0)
-        return "an integer";
-    if (strcmp(t, "float") == 0)
-        return "a number";
-    if (strcmp(t, "bool") == 0)
-        return "a boolean";
-    if (strcmp(t, "map") == 0)
-        return "a map";
-    if (strcmp(t, "list") == 0)
-        return "a list";
-    if (strcmp(t, "null") == 0)
-        return "empty";
-    return "a string";
-}
-
 /* count: a positive integer or all (any case), as compose-go reads it. */
 static void check_count(ed_ctx *ctx, const cf_device *d, const char *who)
 {
@@ -42,7 +24,7 @@ static void check_count(ed_ctx *ctx, const cf_device *d, const char *who)
     cf_node_site(v, &start, &end);
     if (v->kind != CF_SCALAR || cf_is_null(v)) {
         ed_report(ctx, start, end,
-                  "%s: count must be a positive integer or all, not %s", who, a_type(v));
+                  "%s: count must be a positive integer or all, not %s", who, cf_type_phrase(v));
         return;
     }
     if (d->count_text.unknown)
@@ -68,7 +50,7 @@ static void check_count(ed_ctx *ctx, const cf_device *d, const char *who)
     if (!is_int) {
         ed_report(ctx, start, end,
                   "%s: count must be a positive integer or all, not %s (%s): Compose rejects it",
-                  who, text == v->value ? a_type(v) : "a string", text);
+                  who, text == v->value ? cf_type_phrase(v) : "a string", text);
     } else if (n == 0) {
         ed_report(ctx, start, end,
                   "%s: count: 0 selects no GPU (Docker sets NVIDIA_VISIBLE_DEVICES=void); use a "
@@ -88,9 +70,10 @@ static void check_ids(ed_ctx *ctx, const cf_device *d, const char *who)
     cf_node_site(v, &start, &end);
     if (v->kind != CF_SEQ) {
         const char *w = compose_written(ctx->arena, ctx->src, v, 60);
+        bool shown = w && !cf_is_null(v);
         ed_report(ctx, start, end,
                   "%s: device_ids must be a list of strings such as [\"0\", \"1\"], not %s%s%s",
-                  who, a_type(v), w && !cf_is_null(v) ? " " : "", w && !cf_is_null(v) ? w : "");
+                  who, cf_type_phrase(v), shown ? " " : "", shown ? w : "");
         return;
     }
     if (v->nitems == 0) {
@@ -106,7 +89,7 @@ static void check_ids(ed_ctx *ctx, const cf_device *d, const char *who)
         cf_node_site(item, &is, &ie);
         if (item->kind != CF_SCALAR || cf_is_null(item)) {
             ed_report(ctx, is, ie, "%s: device_ids must be a list of strings, not one holding %s",
-                      who, a_type(item));
+                      who, cf_type_phrase(item));
             continue;
         }
         if (item->quoted || item->tag)
@@ -117,7 +100,7 @@ static void check_ids(ed_ctx *ctx, const cf_device *d, const char *who)
         ed_finding *f = ed_report_with(
             ctx, ctx->rule->severity, is, ie,
             "%s: device_ids must be a list of strings, and %s is %s: quote it (\"%s\")",
-            who, item->value, a_type(item), item->value);
+            who, item->value, cf_type_phrase(item), item->value);
         if (!item->alias && item->style == CF_PLAIN && item->end <= ctx->src->len &&
             item->end - item->start == item->len &&
             memcmp(ctx->src->data + item->start, item->value, item->len) == 0) {

@@ -44,6 +44,14 @@ typedef struct ed_finding {
     const ed_fix *fix;    /* NULL when there is none */
 } ed_finding;
 
+/* A rule's severity set by the configuration (.env-doctor.yaml severity:). */
+typedef struct ed_severity_override {
+    const struct ed_rule *rule;
+    ed_severity severity; /* ED_SEV_OFF: the rule is off, as if ignored */
+} ed_severity_override;
+
+struct kb_image_hint;
+
 typedef struct ed_options {
     const char *const *build_args; /* "KEY=VALUE" (or "KEY": from the environment) */
     size_t nbuild_args;
@@ -57,6 +65,21 @@ typedef struct ed_options {
     /* --no-inline-ignores: `# env-doctor ... ignore=` pragmas in the files
      * are not read (nothing is suppressed, ED003 reports nothing). */
     bool no_inline_ignores;
+    /* Rules turned off (.env-doctor.yaml ignore:): they do not run, their
+     * findings (ED001, ED003 reported by the engine) are dropped, and an
+     * inline pragma naming one is moot, not stale (no ED003 for it). */
+    const struct ed_rule *const *ignored_rules;
+    size_t nignored_rules;
+    /* Per-rule severities (.env-doctor.yaml severity:), applied after the
+     * inline pragmas: every finding of the rule gets the severity, whatever
+     * the rule reported; ED_SEV_OFF works like ignored_rules. The last
+     * override of a rule wins; ignored_rules wins over all of them. */
+    const ed_severity_override *severities;
+    size_t nseverities;
+    /* Images the user describes (.env-doctor.yaml images:), asked before the
+     * knowledge base wherever an image is judged (see kb_with_images). */
+    const struct kb_image_hint *image_hints;
+    size_t nimage_hints;
 } ed_options;
 
 /* What a rule sees while it runs. */
@@ -137,6 +160,12 @@ void ed_lint_compose(ed_arena *arena, const ed_source *src, const ed_options *op
  * of its own, once), then the linked Dockerfiles. */
 void ed_lint_compose_files(ed_arena *arena, const ed_source *const *files, size_t nfiles,
                            const ed_options *options, ed_file_result **results, size_t *nresults);
+
+/* Lints an Apptainer/Singularity definition file held in src: its parse
+ * errors as ED001, then the ED_KIND_APPTAINER rules over the build and GPU
+ * models of its stages (options->build_args fill {{ NAME }}). */
+void ed_lint_apptainer(ed_arena *arena, const ed_source *src, const ed_options *options,
+                       ed_file_result *out);
 
 const char *ed_kind_name(ed_file_kind kind);
 

@@ -145,6 +145,33 @@ void kb_image(const kb *kb, const img_ref *ref, ed_arena *arena, kb_image_facts 
  * 12.4 -> 12.4.1; {-1,-1,-1} when the tables do not know the line. */
 kb_version kb_cuda_image_latest_patch(const kb *kb, kb_version cuda);
 
+/* What a user knows about their own images (the images: section of
+ * .env-doctor.yaml), for images the tables cannot know. */
+typedef struct kb_image_hint {
+    /* A glob over the reference without its digest: `*` and `?` do not cross
+     * '/', `[...]` as in fnmatch. A pattern without a tag (no ':' after its
+     * last '/') matches every tag of the names it matches. Matched against
+     * the reference as written and in its familiar and canonical forms
+     * (python:3.11 is docker.io/library/python:3.11); a pattern's name
+     * without glob characters is normalised the same way. */
+    const char *pattern;
+    bool gpu;        /* false: CPU-only (vendor NONE); true: an NVIDIA CUDA image */
+    kb_version cuda; /* gpu: the image's CUDA, or KB_VERSION_NONE when unknown */
+    kb_tri nvcc;     /* gpu: a full CUDA toolkit is in the image */
+    kb_tri cudnn;    /* gpu: cuDNN is in the image */
+} kb_image_hint;
+
+/* A knowledge base that answers kb_image from hints[] first (the first hint
+ * that matches wins; its facts replace the tables' entirely, except
+ * `floating`, which still comes from the tag) and from `base` for
+ * everything else. A shallow view: it lives in `arena`, shares base's
+ * tables, and needs base and hints[] to outlive it; never kb_free it.
+ * With no hints it is base itself. */
+const kb *kb_with_images(const kb *base, ed_arena *arena, const kb_image_hint *hints,
+                         size_t nhints);
+/* The first hint of `kb` (a kb_with_images view) that matches ref, or NULL. */
+const kb_image_hint *kb_image_hint_find(const kb *kb, const img_ref *ref, ed_arena *arena);
+
 /* ---- PyTorch ------------------------------------------------------------ */
 
 typedef enum kb_index_kind {

@@ -208,6 +208,9 @@ bool cf_scalar_bool_loose(const cf_node *n, bool *out);
 /* YAML type name for messages: "null", "bool", "int", "float", "string",
  * "map", "list" (plain scalars resolved as go-yaml v3 does). */
 const char *cf_type_name(const cf_node *n);
+/* The same as a phrase for "must be X, not Y" messages: "empty", "a
+ * boolean", "an integer", "a number", "a string", "a map", "a list". */
+const char *cf_type_phrase(const cf_node *n);
 
 /* The comments on a 1-based line: a pointer to the first and their number
  * in *n (0 or 1), or NULL and 0. */

@@ -239,3 +239,15 @@ const char *cf_type_name(const cf_node *n)
             return "float";
     return "string";
 }
+
+const char *cf_type_phrase(const cf_node *n)
+{
+    static const char *const names[] = {"null", "bool", "int", "float", "map", "list"};
+    static const char *const phrases[] = {"empty", "a boolean", "an integer", "a number",
+                                          "a map", "a list"};
+    const char *t = cf_type_name(n);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(t, names[i]) == 0)
+            return phrases[i];
+    return "a string";
+}

@@ -27,6 +27,7 @@ typedef struct linted {
 typedef struct run {
     ed_arena *arena;
     const ed_options *options;
+    const kb *knowledge; /* kb_get(), through the options' image hints */
     cf_vars vars;
     ed_file_result *composes; /* compose files, includes after the files named */
     size_t ncomposes;
@@ -77,6 +78,12 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
         opts.gpu = r->options->gpu;
         opts.context_dir = link->context_dir;
         opts.no_inline_ignores = r->options->no_inline_ignores;
+        opts.ignored_rules = r->options->ignored_rules;
+        opts.nignored_rules = r->options->nignored_rules;
+        opts.severities = r->options->severities;
+        opts.nseverities = r->options->nseverities;
+        opts.image_hints = r->options->image_hints;
+        opts.nimage_hints = r->options->nimage_hints;
         ed_file_result *res = push_result(r->arena, &r->dockerfiles, &r->ndockerfiles);
         ed_lint_dockerfile(r->arena, src, &opts, res);
         gpu = res->gpu;
@@ -227,12 +234,12 @@ static void lint_project(run *r, const ed_source *const *files, size_t n, int de
         /* the file's own size was checked above; its view may be longer */
         limits.max_bytes = view->len > ED_COMPOSE_MAX_BYTES ? view->len : ED_COMPOSE_MAX_BYTES;
         cf_yaml *y = cf_yaml_parse(arena, view, &limits);
-        cf_compose *one = cf_compose_build(arena, combined, y, &r->vars, kb_get());
-        c = c ? cf_compose_merge(arena, c, one, kb_get()) : one;
+        cf_compose *one = cf_compose_build(arena, combined, y, &r->vars, r->knowledge);
+        c = c ? cf_compose_merge(arena, c, one, r->knowledge) : one;
     }
     ctx.rule = NULL;
     if (!c) { /* nothing could be read: an empty model for the rules */
-        c = cf_compose_build(arena, combined, NULL, &r->vars, kb_get());
+        c = cf_compose_build(arena, combined, NULL, &r->vars, r->knowledge);
     } else if (!c->root && !unreadable && c->nerrors == 0) {
         bool syntax = false;
         for (size_t i = 0; i < c->nyamls; i++)
@@ -257,6 +264,7 @@ static void lint_project(run *r, const ed_source *const *files, size_t n, int de
     ctx.compose = c;
     ed_run_rules(&ctx);
     ed_suppress_compose(&ctx, files, base, n);
+    ed_apply_rule_settings(&ctx);
 
     split_findings(arena, &ctx, files, n, base, &r->composes[first]);
     for (size_t i = 0; i < n; i++) {
@@ -273,6 +281,7 @@ void ed_lint_compose_files(ed_arena *arena, const ed_source *const *files, size_
     run r = {0};
     r.arena = arena;
     r.options = options ? options : &no_options;
+    r.knowledge = ed_knowledge(arena, r.options);
     r.vars.items = r.options->compose_vars;
     r.vars.n = r.options->ncompose_vars;
     if (nfiles)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine_internal.h"
 #include "envdoctor/compose.h"
 #include "envdoctor/dockerfile.h"
 #include "envdoctor/yaml.h"
@@ -225,6 +226,8 @@ static void apply(ed_ctx *ctx, pragma_list *l)
                 ed_report(ctx, r->start, r->end,
                           "ED003 can only be ignored for the whole file "
                           "(# env-doctor global ignore=ED003)");
+            else if (ed_rule_disabled(ctx->options, r->rule))
+                continue; /* the configuration turned the rule off: moot, not stale */
             else if (!p->attached)
                 ed_report(ctx, r->start, r->end,
                           "env-doctor pragma ignores %s (%s), but %s: it suppresses nothing",

@@ -101,6 +101,12 @@ void kb_image(const kb *k, const img_ref *ref, ed_arena *arena, kb_image_facts *
         return;
     const char *tag = ref->tag;
     out->floating = !ref->digest && (!tag || kb_tag_floats(k, tag));
+    /* the user's own hints (.env-doctor.yaml) come before the tables */
+    const kb_image_hint *hint = kb_image_hint_find(k, ref, arena);
+    if (hint) {
+        kb_hint_facts(hint, arena, out);
+        return;
+    }
     const kb_family *fam = kb_family_find(k, ref->familiar);
     if (!fam)
         return;

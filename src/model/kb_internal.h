@@ -310,6 +310,10 @@ struct kb {
     size_t ndriver_rows;
     kb_driver_floor *driver_floors;
     size_t ndriver_floors;
+
+    /* Only in a kb_with_images view: the user's image hints, asked first. */
+    const kb_image_hint *user_images;
+    size_t nuser_images;
 };
 
 /* ---- Schema-driven decoding (kb_load.c) ---------------------------------- */
@@ -416,6 +420,10 @@ const kb_ngc_release *kb_ngc_find(const kb *kb, kb_version release);
 const kb_family *kb_family_find(const kb *kb, const char *familiar);
 /* Does the tag float (a tag from images.yaml floating:)? */
 bool kb_tag_floats(const kb *kb, const char *tag);
+
+/* The facts a user's image hint gives (kb_user_images.c): vendor, CUDA,
+ * nvcc, cuDNN and a note; the rest of out is left as it is. */
+void kb_hint_facts(const kb_image_hint *hint, ed_arena *arena, kb_image_facts *out);
 
 /* Verification marker names ("v", "3p", "unverified"). */
 const char *kb_verified_name(kb_verified v);
