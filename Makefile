@@ -29,6 +29,7 @@ $(BUILD)/deps.mk: scripts/bootstrap
 
 LIB_SRCS  := $(sort $(wildcard src/core/*.c src/dockerfile/*.c src/model/*.c \
                                src/engine/*.c src/report/*.c src/shell/*.c src/gpu/*.c src/compose/*.c \
+                               src/apptainer/*.c \
                                rules/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))

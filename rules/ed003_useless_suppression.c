@@ -9,6 +9,6 @@ ED_RULE(ed003){
     .name = "useless-suppression",
     .severity = ED_SEV_INFO,
     .summary = "An env-doctor ignore pragma that names an unknown rule or suppresses nothing",
-    .kinds = ED_KIND_DOCKERFILE | ED_KIND_COMPOSE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_COMPOSE | ED_KIND_APPTAINER,
     .check = NULL,
 };

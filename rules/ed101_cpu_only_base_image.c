@@ -146,6 +146,6 @@ ED_RULE(ed101){
     .name = "cpu-only-base-image",
     .severity = ED_SEV_ERROR,
     .summary = "A stage meant for an NVIDIA GPU is built on a CPU-only base image",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -40,6 +40,6 @@ ED_RULE(ed102){
     .name = "nonexistent-cuda-image-tag",
     .severity = ED_SEV_ERROR,
     .summary = "An nvidia/cuda image tag that NVIDIA never published",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -38,6 +38,6 @@ ED_RULE(ed103){
     .name = "eol-cuda-image",
     .severity = ED_SEV_WARNING,
     .summary = "An end-of-life nvidia/cuda image tag that is or will be deleted",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

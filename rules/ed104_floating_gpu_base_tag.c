@@ -35,6 +35,6 @@ ED_RULE(ed104){
     .name = "floating-gpu-base-tag",
     .severity = ED_SEV_WARNING,
     .summary = "A GPU base image without a tag or with a moving tag (latest, nightly)",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

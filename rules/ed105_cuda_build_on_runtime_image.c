@@ -113,6 +113,6 @@ ED_RULE(ed105){
     .name = "cuda-build-on-runtime-image",
     .severity = ED_SEV_ERROR,
     .summary = "CUDA code is compiled on an image without nvcc (a runtime, base or CPU-only image)",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

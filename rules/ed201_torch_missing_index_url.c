@@ -158,6 +158,6 @@ ED_RULE(ed201){
     .name = "torch-missing-index-url",
     .severity = ED_SEV_ERROR,
     .summary = "torch is installed from PyPI alone in a GPU stage, without PyTorch's CUDA index",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

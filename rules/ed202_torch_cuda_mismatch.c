@@ -170,6 +170,6 @@ ED_RULE(ed202){
     .name = "torch-cuda-mismatch",
     .severity = ED_SEV_ERROR,
     .summary = "The CUDA of the torch build (cuXYZ index or label) disagrees with the image's CUDA",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

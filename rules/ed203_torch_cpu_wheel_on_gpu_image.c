@@ -71,6 +71,6 @@ ED_RULE(ed203){
     .name = "torch-cpu-wheel-on-gpu-image",
     .severity = ED_SEV_ERROR,
     .summary = "A CPU-only torch build (/whl/cpu index or +cpu label) on an NVIDIA CUDA image",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -100,6 +100,6 @@ ED_RULE(ed204){
     .name = "torch-extra-index-url",
     .severity = ED_SEV_WARNING,
     .summary = "PyTorch's CUDA index is only an extra index: pip may take torch from PyPI",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -100,6 +100,6 @@ ED_RULE(ed205){
     .name = "torch-version-not-on-index",
     .severity = ED_SEV_ERROR,
     .summary = "A pinned torch version that the chosen CUDA index never published",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

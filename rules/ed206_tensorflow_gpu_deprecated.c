@@ -57,6 +57,6 @@ ED_RULE(ed206){
     .name = "tensorflow-gpu-deprecated",
     .severity = ED_SEV_WARNING,
     .summary = "tensorflow-gpu is removed (a stub since 2.12): install tensorflow[and-cuda]",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -69,6 +69,6 @@ ED_RULE(ed207){
     .severity = ED_SEV_WARNING,
     .summary = "TensorFlow >= 2.14 installed without [and-cuda] on an image without cuDNN runs "
                "on the CPU",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -155,6 +155,6 @@ ED_RULE(ed208){
     .name = "jax-without-cuda",
     .severity = ED_SEV_ERROR,
     .summary = "jax/jaxlib without a CUDA extra or plugin in a GPU stage runs on the CPU only",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

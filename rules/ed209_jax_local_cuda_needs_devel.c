@@ -130,6 +130,6 @@ ED_RULE(ed209){
     .severity = ED_SEV_WARNING,
     .summary = "A local-CUDA JAX install (jax[cudaNN_local], monolithic jaxlib) on an image "
                "without nvcc/ptxas",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

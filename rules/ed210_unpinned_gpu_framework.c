@@ -46,6 +46,6 @@ ED_RULE(ed210){
     .name = "unpinned-gpu-framework",
     .severity = ED_SEV_INFO,
     .summary = "torch / jax / jaxlib / tensorflow installed without a version pin in a GPU stage",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

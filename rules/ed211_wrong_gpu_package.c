@@ -90,6 +90,6 @@ ED_RULE(ed211){
     .severity = ED_SEV_ERROR,
     .summary = "A package name that is not the GPU library meant (PyPI apex), removed, frozen or "
                "not on PyPI",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

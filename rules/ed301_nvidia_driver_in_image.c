@@ -137,6 +137,6 @@ ED_RULE(ed301){
     .name = "nvidia-driver-in-image",
     .severity = ED_SEV_ERROR,
     .summary = "An NVIDIA driver is installed into the image; containers must use the host's driver",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

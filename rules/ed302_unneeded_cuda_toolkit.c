@@ -197,6 +197,6 @@ ED_RULE(ed302){
     .name = "unneeded-cuda-toolkit",
     .severity = ED_SEV_WARNING,
     .summary = "A CUDA toolkit is installed on an image that has one, or where nothing compiles CUDA code",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

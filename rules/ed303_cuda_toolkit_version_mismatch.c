@@ -61,6 +61,6 @@ ED_RULE(ed303){
     .name = "cuda-toolkit-version-mismatch",
     .severity = ED_SEV_WARNING,
     .summary = "The CUDA toolkit installed differs in version from the image's CUDA",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -398,6 +398,6 @@ ED_RULE(ed304){
     .name = "gpu-arch-unsupported-by-cuda",
     .severity = ED_SEV_ERROR,
     .summary = "An architecture list names a GPU architecture the stage's CUDA cannot compile for",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

@@ -97,6 +97,6 @@ ED_RULE(ed305){
     .name = "unbounded-cuda-build",
     .severity = ED_SEV_INFO,
     .summary = "A CUDA extension is compiled for every architecture, or flash-attn without MAX_JOBS",
-    .kinds = ED_KIND_DOCKERFILE,
+    .kinds = ED_KIND_DOCKERFILE | ED_KIND_APPTAINER,
     .check = check,
 };

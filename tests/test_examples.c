@@ -5,7 +5,8 @@
  *     ED102 7:18
  *
  * one block per lint run (file, then build arguments), one line per
- * finding (rule id, line:column), in report order. */
+ * finding (rule id, line:column), in report order. A file named *.def is
+ * linted as an Apptainer definition file, anything else as a Dockerfile. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -35,6 +36,12 @@ static char *next_token(char **p)
     return start;
 }
 
+static bool is_definition_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcmp(path + n - 4, ".def") == 0;
+}
+
 static void check_run(const run *r)
 {
     ed_arena *arena = ed_arena_new();
@@ -44,7 +51,10 @@ static void check_run(const run *r)
         fail_msg("%s: %s", r->file, err);
     ed_options options = {.build_args = r->args, .nbuild_args = r->nargs};
     ed_file_result result;
-    ed_lint_dockerfile(arena, &src, &options, &result);
+    if (is_definition_file(r->file))
+        ed_lint_apptainer(arena, &src, &options, &result);
+    else
+        ed_lint_dockerfile(arena, &src, &options, &result);
     char got[4096] = "";
     for (size_t i = 0; i < result.nfindings; i++) {
         const ed_finding *f = &result.findings[i];

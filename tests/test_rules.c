@@ -7,27 +7,43 @@
 
 #include "envdoctor/engine.h"
 
-/* The first ```dockerfile or ```yaml block after the heading `## <section>`;
- * *yaml says which (a yaml block is a Compose file). */
-static char *example(const char *doc, const char *section, const char **after, bool *yaml)
+/* What an example is linted as, from its code fence. */
+typedef enum fence {
+    FENCE_DOCKERFILE, /* ```dockerfile */
+    FENCE_COMPOSE,    /* ```yaml: a Compose file */
+    FENCE_APPTAINER,  /* ```apptainer or ```singularity: a definition file */
+} fence;
+
+/* The first ```dockerfile, ```yaml, ```apptainer or ```singularity block
+ * after the heading `## <section>`; *kind says which. */
+static char *example(const char *doc, const char *section, const char **after, fence *kind)
 {
+    static const struct {
+        const char *open;
+        fence kind;
+    } fences[] = {
+        {"```dockerfile\n", FENCE_DOCKERFILE},
+        {"```yaml\n", FENCE_COMPOSE},
+        {"```apptainer\n", FENCE_APPTAINER},
+        {"```singularity\n", FENCE_APPTAINER},
+    };
     char heading[64];
     snprintf(heading, sizeof heading, "\n## %s\n", section);
     const char *h = strstr(doc, heading);
     if (!h)
         return NULL;
     const char *next = strstr(h + 1, "\n## ");
-    const char *df = strstr(h, "```dockerfile\n");
-    const char *ym = strstr(h, "```yaml\n");
-    if (df && next && df > next)
-        df = NULL;
-    if (ym && next && ym > next)
-        ym = NULL;
-    *yaml = ym && (!df || ym < df);
-    const char *fence = *yaml ? ym : df;
-    if (!fence)
+    const char *fence_at = NULL;
+    for (size_t i = 0; i < sizeof fences / sizeof *fences; i++) {
+        const char *f = strstr(h, fences[i].open);
+        if (!f || (next && f > next) || (fence_at && f > fence_at))
+            continue;
+        fence_at = f;
+        *kind = fences[i].kind;
+    }
+    if (!fence_at)
         return NULL;
-    const char *body = strchr(fence, '\n') + 1;
+    const char *body = strchr(fence_at, '\n') + 1;
     const char *end = strstr(body, "```");
     if (!end)
         return NULL;
@@ -47,6 +63,16 @@ static ed_file_result lint(ed_arena *arena, const char *text, const char *const 
     return result;
 }
 
+/* Lints a definition file (an ```apptainer example). */
+static ed_file_result lint_apptainer(ed_arena *arena, const char *text)
+{
+    ed_source *src = ed_arena_alloc(arena, sizeof *src);
+    ed_source_init(src, arena, "example.def", text, strlen(text));
+    ed_file_result result;
+    ed_lint_apptainer(arena, src, NULL, &result);
+    return result;
+}
+
 /* Lints a Compose file (a ```yaml example) through the compose entry point. */
 static ed_file_result lint_compose(ed_arena *arena, const char *text)
 {
@@ -55,6 +81,19 @@ static ed_file_result lint_compose(ed_arena *arena, const char *text)
     ed_file_result result;
     ed_lint_compose(arena, src, NULL, &result, NULL, NULL);
     return result;
+}
+
+/* Lints an example as its fence says. */
+static ed_file_result lint_example(ed_arena *arena, const char *text, fence kind)
+{
+    switch (kind) {
+    case FENCE_COMPOSE:
+        return lint_compose(arena, text);
+    case FENCE_APPTAINER:
+        return lint_apptainer(arena, text);
+    default:
+        return lint(arena, text, NULL, 0);
+    }
 }
 
 static size_t count_rule(const ed_file_result *r, const char *id)
@@ -101,14 +140,14 @@ static void test_doc_examples(void **state)
         const ed_rule *rule = ed_rules_all[i];
         const char *doc = ed_rule_doc(rule);
         const char *after;
-        bool bad_yaml = false, good_yaml = false;
-        char *bad = example(doc, "Bad", &after, &bad_yaml);
-        char *good = example(doc, "Good", NULL, &good_yaml);
+        fence bad_kind = FENCE_DOCKERFILE, good_kind = FENCE_DOCKERFILE;
+        char *bad = example(doc, "Bad", &after, &bad_kind);
+        char *good = example(doc, "Good", NULL, &good_kind);
         if (!bad || !good)
             fail_msg("%s: no Bad or Good example", rule->id);
         ed_arena *arena = ed_arena_new();
 
-        ed_file_result r = bad_yaml ? lint_compose(arena, bad) : lint(arena, bad, NULL, 0);
+        ed_file_result r = lint_example(arena, bad, bad_kind);
         size_t expected = 0;
         const char *next_section = strstr(after, "\n## ");
         for (const char *e = strstr(after, "<!-- expect "); e && (!next_section || e < next_section);
@@ -128,7 +167,7 @@ static void test_doc_examples(void **state)
         assert_true(expected >= 1);
         assert_int_equal(count_rule(&r, rule->id), expected);
 
-        r = good_yaml ? lint_compose(arena, good) : lint(arena, good, NULL, 0);
+        r = lint_example(arena, good, good_kind);
         if (r.nfindings)
             fail_msg("%s: good example has a finding: %s %s", rule->id, r.findings[0].rule->id,
                      r.findings[0].message);
