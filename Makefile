@@ -44,7 +44,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 LIB       := $(BUILD)/libenvdoctor.a
 BIN       := $(BUILD)/env-doctor
 
-.PHONY: all test asan valgrind run clean install check-deps
+.PHONY: all test test-tools asan valgrind run clean install check-deps
 all: $(BIN)
 
 # V=1 shows the full commands.
@@ -93,14 +93,23 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h tests/cli_harness.h $(LIB)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -DED_TEST_BIN='"$(abspath $(BIN))"' -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
-test: $(BIN) $(TEST_BINS)
+# The schema tests' tools: python3 + jsonschema (apt) and the SARIF schema and
+# Multitool (a pinned download). Offline, those tests are skipped instead,
+# unless ED_REQUIRE_TEST_TOOLS=1 (CI sets it): then they fail.
+test-tools:
+	@scripts/bootstrap --test-tools --check-or-install || \
+	    echo "make: test tools missing: the schema tests will be skipped" >&2
+	@scripts/fetch-sarif-tools $(BUILD)/tools/sarif || \
+	    echo "make: no SARIF Multitool: the SARIF schema tests will be skipped" >&2
+
+test: $(BIN) $(TEST_BINS) test-tools
 	@tests/run $(BUILD)
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
-valgrind: $(BIN) $(TEST_BINS)
+valgrind: $(BIN) $(TEST_BINS) test-tools
 	@VALGRIND=1 tests/run $(BUILD)
 
 run: $(BIN)

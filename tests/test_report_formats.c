@@ -710,7 +710,7 @@ static void test_escaping(void **state)
                                 "physicalLocation"),
                             "artifactLocation"),
                         "uri"),
-                    "a,b:c%25d%20%3C&%3E%22'%C3%A9%FF%0A.Dockerfile");
+                    "a,b%3Ac%25d%20%3C&%3E%22'%C3%A9%FF%0A.Dockerfile");
     json_decref(root);
     ed_arena_free(fx.arena);
 }

@@ -15,15 +15,23 @@ static json_t *message(ed_arena *arena, const char *s)
     return json_pack("{s:o}", "text", text(arena, s));
 }
 
-/* The path as given, as a URI reference: bytes that may not appear in one
- * are percent-encoded (UTF-8 bytes included, so any path round-trips). */
+/* The path as given, as a URI reference: a relative path stays relative, an
+ * absolute one becomes a file URI (a relative reference must not begin with
+ * a slash: it would not combine with a uriBaseId). Bytes that may not appear
+ * in one are percent-encoded (UTF-8 bytes included, so any path round-trips),
+ * and so is ':', which in a relative reference's first segment would read as
+ * a URI scheme. */
 static json_t *uri(ed_arena *arena, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t len = strlen(path);
-    char *out = ed_arena_alloc(arena, len * 3 + 1), *o = out;
+    char *out = ed_arena_alloc(arena, len * 3 + sizeof "file://"), *o = out;
+    if (path[0] == '/') {
+        memcpy(o, "file://", 7);
+        o += 7;
+    }
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p <= 0x20 || *p >= 0x7f || strchr("%\"<>\\^`{|}#?[]", *p)) {
+        if (*p <= 0x20 || *p >= 0x7f || strchr("%\"<>\\^`{|}#?[]:", *p)) {
             *o++ = '%';
             *o++ = hex[*p >> 4];
             *o++ = hex[*p & 15];
