@@ -16,7 +16,7 @@ CFLAGS  ?=
 LDFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DED_VERSION='"$(VERSION)"' \
              $(WARN) $(OPT) $(SANITIZE) -Iinclude -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS) -pthread
 
 # Dependencies: found with pkg-config; scripts/bootstrap installs what is missing.
 -include $(BUILD)/deps.mk
@@ -29,7 +29,7 @@ $(BUILD)/deps.mk: scripts/bootstrap
 
 LIB_SRCS  := $(sort $(wildcard src/core/*.c src/dockerfile/*.c src/model/*.c \
                                src/engine/*.c src/report/*.c src/shell/*.c src/gpu/*.c src/compose/*.c \
-                               src/apptainer/*.c \
+                               src/apptainer/*.c src/scan/*.c \
                                rules/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))

@@ -85,6 +85,21 @@ static inline run_result run(const char *args, const char *input)
     return run_in(NULL, NULL, args, input);
 }
 
+/* cmocka group setup and teardown: the temporary directory. */
+static inline int harness_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static inline int harness_teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 static inline void done(run_result *r)
 {
     free(r->out);

@@ -204,7 +204,7 @@ static void test_key_errors(void **state)
                  "'failure-threshold'?)");
     expect_error("rules: {}\n",
                  "cfg/.env-doctor.yaml:1:1: unknown key 'rules' (expected ignore, severity, "
-                 "failure-threshold, gpu, build-args, images or exclude)");
+                 "failure-threshold, gpu, build-args, images, exclude or build-arg-matrix)");
     expect_error("images:\n  cpu_only: [python]\n",
                  "cfg/.env-doctor.yaml:2:3: unknown key 'cpu_only' in images (did you mean "
                  "'cpu-only'?)");

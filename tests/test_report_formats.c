@@ -539,8 +539,8 @@ static void test_sarif_rule_once_and_fix_columns(void **state)
     const ed_rule *r = ed_rule_find("ED201");
     size_t t1 = offset_of(text, "torch"), t2 = t1 + 6;
     ed_fix fix = {"d", "torch==2.4", t2, t2 + 5};
-    ed_finding f[2] = {{r, ED_SEV_ERROR, "m1", t1, t1 + 5, {0, 0}, {0, 0}, NULL},
-                       {r, ED_SEV_ERROR, "m2", t2, t2 + 5, {0, 0}, {0, 0}, &fix}};
+    ed_finding f[2] = {{r, ED_SEV_ERROR, "m1", t1, t1 + 5, {0, 0}, {0, 0}, NULL, NULL, 0},
+                       {r, ED_SEV_ERROR, "m2", t2, t2 + 5, {0, 0}, {0, 0}, &fix, NULL, 0}};
     ed_sort_findings(f, 2, &src);
     ed_file_result file = {"Dockerfile", ED_KIND_DOCKERFILE, &src, f, 2, NULL};
     json_t *root = render_json(REP_SARIF, &file, 1);
@@ -792,8 +792,8 @@ static void test_fingerprint_stable(void **state)
     ed_source_init(&src, ar, "Dockerfile", text, strlen(text));
     const ed_rule *r = ed_rule_find("ED201");
     size_t t1 = offset_of(text, "torch"), t2 = offset_of(text + t1 + 1, "torch") + t1 + 1;
-    ed_finding f[2] = {{r, ED_SEV_ERROR, "m", t1, t1 + 5, {0, 0}, {0, 0}, NULL},
-                       {r, ED_SEV_ERROR, "m", t2, t2 + 5, {0, 0}, {0, 0}, NULL}};
+    ed_finding f[2] = {{r, ED_SEV_ERROR, "m", t1, t1 + 5, {0, 0}, {0, 0}, NULL, NULL, 0},
+                       {r, ED_SEV_ERROR, "m", t2, t2 + 5, {0, 0}, {0, 0}, NULL, NULL, 0}};
     ed_sort_findings(f, 2, &src);
     ed_file_result file = {"Dockerfile", ED_KIND_DOCKERFILE, &src, f, 2, NULL};
     char f0[17], f1[17];

@@ -7,6 +7,7 @@
  *     failure-threshold: warning               # error|warning|info|never
  *     gpu: auto                                # auto|always|never
  *     build-args: {CUDA_VERSION: "12.4.1"}     # scalars, as written
+ *     build-arg-matrix: {CUDA_VERSION: [11.8.0, 12.4.1]}  # lint once per combination
  *     images:
  *       cpu-only: [registry.corp/ml/python-base, "mycorp/py-*:slim"]
  *       gpu:
@@ -59,6 +60,10 @@ typedef struct ed_config {
     kb_image_hint *image_hints;
     ed_pos *image_hint_pos; /* where each pattern is written */
     size_t nimage_hints;
+    /* build-arg-matrix: {NAME: [values]}, axes in the order written
+     * (ed_options.matrix; at most ED_MATRIX_MAX combinations). */
+    ed_matrix_axis *matrix;
+    size_t nmatrix;
     /* exclude: globs relative to dir (see ed_config_excludes). */
     ed_config_exclude *excludes;
     size_t nexcludes;

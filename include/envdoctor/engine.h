@@ -35,6 +35,12 @@ typedef struct ed_fix {
 
 struct ed_rule;
 
+/* One combination of a build-argument matrix: "NAME=value", one per axis. */
+typedef struct ed_combination {
+    const char *const *args;
+    size_t nargs;
+} ed_combination;
+
 typedef struct ed_finding {
     const struct ed_rule *rule;
     ed_severity severity;
@@ -42,6 +48,10 @@ typedef struct ed_finding {
     size_t start, end;    /* byte offsets of the offending token */
     ed_pos begin, finish; /* 1-based; finish is one past the last character */
     const ed_fix *fix;    /* NULL when there is none */
+    /* Linted over a build-argument matrix: the combinations the finding
+     * occurs in, when it does not occur in all of them (else none). */
+    const ed_combination *combinations;
+    size_t ncombinations;
 } ed_finding;
 
 /* A rule's severity set by the configuration (.env-doctor.yaml severity:). */
@@ -51,6 +61,16 @@ typedef struct ed_severity_override {
 } ed_severity_override;
 
 struct kb_image_hint;
+
+/* One axis of a build-argument matrix: a build argument and its values. */
+typedef struct ed_matrix_axis {
+    const char *name;
+    const char *const *values;
+    size_t nvalues;
+} ed_matrix_axis;
+
+/* At most this many combinations in a build-argument matrix. */
+#define ED_MATRIX_MAX 256
 
 typedef struct ed_options {
     const char *const *build_args; /* "KEY=VALUE" (or "KEY": from the environment) */
@@ -80,6 +100,10 @@ typedef struct ed_options {
      * knowledge base wherever an image is judged (see kb_with_images). */
     const struct kb_image_hint *image_hints;
     size_t nimage_hints;
+    /* A build-argument matrix (--build-arg-matrix): ed_lint_matrix lints a
+     * file once per combination of the axes' values. */
+    const ed_matrix_axis *matrix;
+    size_t nmatrix;
 } ed_options;
 
 /* What a rule sees while it runs. */
@@ -166,6 +190,21 @@ void ed_lint_compose_files(ed_arena *arena, const ed_source *const *files, size_
  * models of its stages (options->build_args fill {{ NAME }}). */
 void ed_lint_apptainer(ed_arena *arena, const ed_source *src, const ed_options *options,
                        ed_file_result *out);
+
+/* The number of combinations of a matrix (the product of the axes'
+ * sizes), or ED_MATRIX_MAX + 1 when there are more than ED_MATRIX_MAX. */
+size_t ed_matrix_size(const ed_matrix_axis *axes, size_t naxes);
+
+/* Lints a Dockerfile (kind ED_KIND_DOCKERFILE) or an Apptainer definition
+ * (ED_KIND_APPTAINER) once per combination of options->matrix, each
+ * combination's values after options->build_args (so they win), and
+ * reports each finding once: with the combinations it occurs in, unless it
+ * occurs in all. Findings are the same when rule, position and message are.
+ * Without a matrix (or with more than ED_MATRIX_MAX combinations: then the
+ * first ED_MATRIX_MAX) it is a plain lint. out->gpu is the first
+ * combination's model. */
+void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
+                    const ed_options *options, ed_file_result *out);
 
 const char *ed_kind_name(ed_file_kind kind);
 

@@ -77,6 +77,16 @@ void rep_write_source(FILE *out, rep_format format, const ed_file_result *files,
  * characters XML 1.0 forbids shown as U+FFFD. */
 void rep_xml_puts(FILE *out, const char *s);
 
+/* A finding linted over a build-argument matrix names the combinations it
+ * occurs in: " [CUDA=12.8.0 PY=3.11; CUDA=12.9.0 PY=3.11]", or "" when it
+ * has none (rep_combinations). The formats whose findings are one message
+ * append it to the message (rep_message); json and sarif carry it as data
+ * (rep_combinations_json: [{"CUDA": "12.8.0", ...}, ...]). */
+const char *rep_combinations(ed_arena *arena, const ed_finding *f);
+const char *rep_message(ed_arena *arena, const ed_finding *f);
+struct json_t;
+struct json_t *rep_combinations_json(ed_arena *arena, const ed_finding *f);
+
 /* Base of the rule documentation links (help_uri). */
 #define ED_DOCS_URL "https://github.com/env-doctor/env-doctor/blob/main/rules/"
 

@@ -97,6 +97,37 @@ int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o)
         (*i)++;
         return EXIT_CLEAN;
     }
+    if (cli_option_value(argc, argv, i, "--ignore", &value)) {
+        if (!value || !*value)
+            return cli_usage_error("--ignore takes a rule id or name (or a comma-separated list)");
+        if (o->nignores == CLI_MAX_IGNORES)
+            return cli_usage_error("at most %d --ignore options; list rules with commas",
+                                   CLI_MAX_IGNORES);
+        o->ignores[o->nignores++] = value;
+        return EXIT_CLEAN;
+    }
+    if (cli_option_value(argc, argv, i, "--config", &value)) {
+        if (!value || !*value)
+            return cli_usage_error("--config takes a file");
+        o->config = value;
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[*i], "--no-config") == 0) {
+        o->no_config = true;
+        (*i)++;
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[*i], "--force-exclude") == 0) {
+        o->force_exclude = true;
+        (*i)++;
+        return EXIT_CLEAN;
+    }
+    if (cli_option_value(argc, argv, i, "--stdin-filename", &value)) {
+        if (!value || !*value)
+            return cli_usage_error("--stdin-filename takes a file name");
+        o->stdin_filename = value;
+        return EXIT_CLEAN;
+    }
     if (cli_option_value(argc, argv, i, "--gpu", &value)) {
         static const char *const modes[] = {"auto", "always", "never"};
         o->gpu = -1;
@@ -105,6 +136,7 @@ int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o)
                 o->gpu = m;
         if (o->gpu < 0)
             return cli_usage_error("--gpu takes auto, always or never");
+        o->gpu_set = true;
         return EXIT_CLEAN;
     }
     if (cli_option_value(argc, argv, i, "--color", &value)) {
@@ -157,7 +189,9 @@ int cli_lint_report(const ed_file_result *results, size_t n, const cli_lint_opti
     int threshold = o->threshold;
     if (!threshold) {
         const char *env = getenv("ENV_DOCTOR_FAILURE_THRESHOLD");
-        threshold = env && *env ? parse_threshold(env) : ED_SEV_ERROR;
+        threshold = env && *env               ? parse_threshold(env)
+                    : o->config_threshold ? o->config_threshold
+                                          : ED_SEV_ERROR;
         if (!threshold)
             return cli_usage_error("ENV_DOCTOR_FAILURE_THRESHOLD: '%s' is not error, warning, "
                                    "info or never",

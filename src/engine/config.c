@@ -21,7 +21,8 @@ typedef struct loader {
 } loader;
 
 static const char *const top_keys[] = {"ignore", "severity", "failure-threshold", "gpu",
-                                       "build-args", "images", "exclude", NULL};
+                                       "build-args", "images", "exclude", "build-arg-matrix",
+                                       NULL};
 static const char *const image_keys[] = {"cpu-only", "gpu", NULL};
 static const char *const gpu_image_keys[] = {"image", "cuda", "nvcc", "cudnn", NULL};
 
@@ -236,6 +237,18 @@ static bool read_gpu(loader *l, const cf_node *v)
     return true;
 }
 
+/* A build arg's name as a key; NULL after the error. */
+static const char *build_arg_name(loader *l, const cf_node *key)
+{
+    if (!need_key(l, key))
+        return NULL;
+    if (!*key->value || strchr(key->value, '=')) {
+        fail(l, node_at(key), "bad build arg name '%s'", key->value);
+        return NULL;
+    }
+    return key->value;
+}
+
 static bool read_build_args(loader *l, const cf_node *v)
 {
     if (!need(l, v, CF_MAP, "build-args", "a map of NAME: value"))
@@ -243,11 +256,9 @@ static bool read_build_args(loader *l, const cf_node *v)
     ed_config *c = l->out;
     for (size_t i = 0; i < v->npairs; i++) {
         const cf_pair *p = &v->pairs[i];
-        if (!need_key(l, p->key))
+        const char *name = build_arg_name(l, p->key);
+        if (!name)
             return false;
-        const char *name = p->key->value;
-        if (!*name || strchr(name, '='))
-            return fail(l, node_at(p->key), "bad build arg name '%s'", name);
         if (cf_is_null(p->value))
             return fail(l, node_at(p->value),
                         "build arg %s has no value (write \"\" for an empty one)", name);
@@ -258,6 +269,39 @@ static bool read_build_args(loader *l, const cf_node *v)
                                       sizeof *c->build_args);
         c->build_args[c->nbuild_args++] = ed_arena_printf(l->arena, "%s=%s", name, p->value->value);
     }
+    return true;
+}
+
+/* build-arg-matrix: {NAME: [value, ...]} */
+static bool read_matrix(loader *l, const cf_node *v)
+{
+    if (!need(l, v, CF_MAP, "build-arg-matrix", "a map of NAME: [values]"))
+        return false;
+    ed_config *c = l->out;
+    for (size_t i = 0; i < v->npairs; i++) {
+        const cf_pair *p = &v->pairs[i];
+        const char *name = build_arg_name(l, p->key);
+        if (!name)
+            return false;
+        const char *what = ed_arena_printf(l->arena, "the matrix of %s", name);
+        if (!need(l, p->value, CF_SEQ, what, "a list of values"))
+            return false;
+        if (p->value->nitems == 0)
+            return fail(l, node_at(p->value), "%s has no values", what);
+        const char **values = ed_arena_calloc(l->arena, p->value->nitems, sizeof *values);
+        for (size_t k = 0; k < p->value->nitems; k++) {
+            const cf_node *item = p->value->items[k];
+            if (!need(l, item, CF_SCALAR, ed_arena_printf(l->arena, "a value of %s", what),
+                      "a string"))
+                return false;
+            values[k] = item->value;
+        }
+        c->matrix = ed_arena_push(l->arena, c->matrix, c->nmatrix, sizeof *c->matrix);
+        c->matrix[c->nmatrix++] = (ed_matrix_axis){name, values, p->value->nitems};
+    }
+    if (ed_matrix_size(c->matrix, c->nmatrix) > ED_MATRIX_MAX)
+        return fail(l, node_at(v), "build-arg-matrix has more than %d combinations",
+                    ED_MATRIX_MAX);
     return true;
 }
 
@@ -430,7 +474,8 @@ static bool read_root(loader *l, const cf_node *root)
         case 3: ok = read_gpu(l, p->value); break;
         case 4: ok = read_build_args(l, p->value); break;
         case 5: ok = read_images(l, p->value); break;
-        default: ok = read_exclude(l, p->value); break;
+        case 6: ok = read_exclude(l, p->value); break;
+        default: ok = read_matrix(l, p->value); break;
         }
         if (!ok)
             return false;

@@ -9,6 +9,7 @@
 
 #include "engine_internal.h"
 #include "envdoctor/config.h"
+#include "envdoctor/glob.h"
 
 enum { PATH_BYTES = ED_PATH_BYTES, MAX_SEGMENTS = PATH_BYTES / 2 };
 
@@ -53,47 +54,6 @@ bool ed_path_absolute(const char *path, char *out, size_t size)
     return append_segments(out, size, path);
 }
 
-/* Splits text (in place) at '/' into its non-empty segments; "**" runs
- * collapse into one (they match the same). Returns the count, or
- * MAX_SEGMENTS + 1 when there are too many. */
-static size_t split(char *text, char **segs)
-{
-    size_t n = 0;
-    char *p = text;
-    while (*p) {
-        while (*p == '/')
-            *p++ = '\0';
-        if (!*p)
-            break;
-        char *s = p;
-        p += strcspn(p, "/");
-        if (*p)
-            *p++ = '\0';
-        if (n > 0 && strcmp(s, "**") == 0 && strcmp(segs[n - 1], "**") == 0)
-            continue;
-        if (n == MAX_SEGMENTS)
-            return MAX_SEGMENTS + 1;
-        segs[n++] = s;
-    }
-    return n;
-}
-
-/* Do the pattern segments match the path segments exactly? "**" matches
- * zero or more segments, every other segment one segment (fnmatch). */
-static bool match_segments(char *const *pat, size_t np, char *const *seg, size_t ns)
-{
-    if (np == 0)
-        return ns == 0;
-    if (strcmp(pat[0], "**") == 0) {
-        for (size_t k = 0; k <= ns; k++)
-            if (match_segments(pat + 1, np - 1, seg + k, ns - k))
-                return true;
-        return false;
-    }
-    return ns > 0 && fnmatch(pat[0], seg[0], 0) == 0 &&
-           match_segments(pat + 1, np - 1, seg + 1, ns - 1);
-}
-
 /* Does one glob match the relative path (segments seg[0..ns)) or a folder
  * above it? */
 static bool glob_matches(const char *glob, char *const *seg, size_t ns)
@@ -112,7 +72,7 @@ static bool glob_matches(const char *glob, char *const *seg, size_t ns)
     /* a '/' at the start or in the middle anchors it at the folder */
     anchored = anchored || strchr(text, '/') != NULL;
     char *pat[MAX_SEGMENTS];
-    size_t np = split(text, pat);
+    size_t np = ed_glob_split(text, pat, MAX_SEGMENTS);
     if (np == 0 || np > MAX_SEGMENTS)
         return false;
     /* a folder that matches excludes what is under it; a trailing '/'
@@ -125,7 +85,7 @@ static bool glob_matches(const char *glob, char *const *seg, size_t ns)
         return false;
     }
     for (size_t k = 1; k <= last; k++)
-        if (match_segments(pat, np, seg, k))
+        if (ed_glob_match_segments(pat, np, seg, k))
             return true;
     return false;
 }
@@ -142,7 +102,7 @@ bool ed_config_excludes(const ed_config *c, const char *path)
     if (strncmp(abs, dir, dl) != 0 || abs[dl] != '/' || abs[dl + 1] == '\0')
         return false; /* outside the configuration's folder, or the folder itself */
     char *seg[MAX_SEGMENTS];
-    size_t ns = split(abs + dl + 1, seg);
+    size_t ns = ed_glob_split(abs + dl + 1, seg, MAX_SEGMENTS);
     if (ns == 0 || ns > MAX_SEGMENTS)
         return false;
     for (size_t i = 0; i < c->nexcludes; i++)

@@ -3,6 +3,7 @@
 
 void rep_checkstyle(FILE *out, const ed_file_result *files, size_t n)
 {
+    ed_arena *arena = ed_arena_new();
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n", out);
     for (size_t i = 0; i < n; i++) {
         fputs("  <file name=\"", out);
@@ -12,7 +13,7 @@ void rep_checkstyle(FILE *out, const ed_file_result *files, size_t n)
             const ed_finding *f = &files[i].findings[k];
             fprintf(out, "    <error line=\"%u\" column=\"%u\" severity=\"%s\" message=\"",
                     f->begin.line, f->begin.column, ed_severity_name(f->severity));
-            rep_xml_puts(out, f->message);
+            rep_xml_puts(out, rep_message(arena, f));
             fputs("\" source=\"", out);
             rep_xml_puts(out, f->rule->id);
             fputs("\"/>\n", out);
@@ -20,4 +21,5 @@ void rep_checkstyle(FILE *out, const ed_file_result *files, size_t n)
         fputs("  </file>\n", out);
     }
     fputs("</checkstyle>\n", out);
+    ed_arena_free(arena);
 }

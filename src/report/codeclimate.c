@@ -73,7 +73,7 @@ void rep_codeclimate(FILE *out, const ed_file_result *files, size_t n)
                 json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:{s:i, s:i}}}", "type", "issue",
                           "check_name", f->rule->id, "description",
                           ed_arena_printf(arena, "%s [%s %s]",
-                                          ed_utf8_sanitize(arena, f->message ? f->message : ""),
+                                          ed_utf8_sanitize(arena, rep_message(arena, f)),
                                           f->rule->id, f->rule->name),
                           "fingerprint", fp, "severity", severity(f->severity), "location",
                           "path", ed_utf8_sanitize(arena, files[i].path ? files[i].path : ""),

@@ -38,7 +38,7 @@ void rep_github(FILE *out, const ed_file_result *files, size_t n)
                     f->begin.column, f->finish.line, f->finish.column);
             put_escaped(out, arena, ed_arena_printf(arena, "%s %s", f->rule->id, f->rule->name), true);
             fputs("::", out);
-            put_escaped(out, arena, f->message, false);
+            put_escaped(out, arena, rep_message(arena, f), false);
             fputc('\n', out);
         }
     ed_arena_free(arena);

@@ -19,7 +19,7 @@ void rep_gnu(FILE *out, const ed_file_result *files, size_t n)
             put_line_safe(out, arena, files[i].path);
             fprintf(out, ":%u.%u-%u.%u: %s: ", f->begin.line, f->begin.column, f->finish.line,
                     f->finish.column, ed_severity_name(f->severity));
-            put_line_safe(out, arena, f->message);
+            put_line_safe(out, arena, rep_message(arena, f));
             fprintf(out, " [%s]\n", f->rule->id);
         }
     ed_arena_free(arena);

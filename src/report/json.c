@@ -19,11 +19,15 @@ static json_t *finding_json(ed_arena *arena, const ed_finding *f)
                         "replacement", text(arena, f->fix->replacement));
     char uri[256];
     snprintf(uri, sizeof uri, "%s%s.md", ED_DOCS_URL, f->rule->id);
-    return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:s, s:o}", "rule", f->rule->id,
-                     "name", f->rule->name, "severity", ed_severity_name(f->severity), "message",
-                     text(arena, f->message), "line", (json_int_t)f->begin.line, "column",
-                     (json_int_t)f->begin.column, "end_line", (json_int_t)f->finish.line,
-                     "end_column", (json_int_t)f->finish.column, "help_uri", uri, "fix", fix);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:s, s:o}", "rule",
+                          f->rule->id, "name", f->rule->name, "severity",
+                          ed_severity_name(f->severity), "message", text(arena, f->message),
+                          "line", (json_int_t)f->begin.line, "column",
+                          (json_int_t)f->begin.column, "end_line", (json_int_t)f->finish.line,
+                          "end_column", (json_int_t)f->finish.column, "help_uri", uri, "fix", fix);
+    if (f->ncombinations)
+        json_object_set_new(j, "build_args", rep_combinations_json(arena, f));
+    return j;
 }
 
 void rep_json(FILE *out, const ed_file_result *files, size_t n)

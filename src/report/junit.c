@@ -4,6 +4,7 @@
 
 void rep_junit(FILE *out, const ed_file_result *files, size_t n)
 {
+    ed_arena *arena = ed_arena_new();
     rep_summary s = rep_count(files, n);
     size_t failures = s.errors + s.warnings + s.info, tests = 0;
     for (size_t i = 0; i < n; i++)
@@ -31,15 +32,16 @@ void rep_junit(FILE *out, const ed_file_result *files, size_t n)
             fputs("\">\n      <failure type=\"", out);
             fputs(ed_severity_name(f->severity), out);
             fputs("\" message=\"", out);
-            rep_xml_puts(out, f->message);
+            rep_xml_puts(out, rep_message(arena, f));
             fputs("\">", out);
             rep_xml_puts(out, r->path);
             fprintf(out, ":%u:%u: %s: ", f->begin.line, f->begin.column,
                     ed_severity_name(f->severity));
-            rep_xml_puts(out, f->message);
+            rep_xml_puts(out, rep_message(arena, f));
             fprintf(out, " [%s %s]</failure>\n    </testcase>\n", f->rule->id, f->rule->name);
         }
         fputs("  </testsuite>\n", out);
     }
     fputs("</testsuites>\n", out);
+    ed_arena_free(arena);
 }

@@ -102,8 +102,12 @@ void rep_sarif(FILE *out, const ed_file_result *files, size_t n)
                                          "region", region(f->begin, f->finish));
             json_t *result = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", f->rule->id,
                                        "ruleIndex", (json_int_t)index, "level", level(f->severity),
-                                       "message", message(arena, f->message), "locations",
-                                       location);
+                                       "message", message(arena, rep_message(arena, f)),
+                                       "locations", location);
+            if (f->ncombinations) /* also as data, for tools that read properties */
+                json_object_set_new(result, "properties",
+                                    json_pack("{s:o}", "buildArgs",
+                                              rep_combinations_json(arena, f)));
             if (f->fix && files[i].src)
                 json_object_set_new(result, "fixes",
                                     json_pack("[o]", fix_json(arena, &files[i], f->fix)));

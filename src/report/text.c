@@ -15,19 +15,22 @@ static const char *severity_color(ed_severity s)
 
 void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color)
 {
+    ed_arena *arena = ed_arena_new();
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < files[i].nfindings; k++) {
             const ed_finding *f = &files[i].findings[k];
             const char *sev = ed_severity_name(f->severity);
             if (color)
-                fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " %s " DIM "[%s %s]" RESET "\n",
+                fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " %s " DIM "[%s %s]%s" RESET "\n",
                         files[i].path, f->begin.line, f->begin.column, severity_color(f->severity),
-                        sev, f->message, f->rule->id, f->rule->name);
+                        sev, f->message, f->rule->id, f->rule->name, rep_combinations(arena, f));
             else
-                fprintf(out, "%s:%u:%u: %s: %s [%s %s]\n", files[i].path, f->begin.line,
-                        f->begin.column, sev, f->message, f->rule->id, f->rule->name);
+                fprintf(out, "%s:%u:%u: %s: %s [%s %s]%s\n", files[i].path, f->begin.line,
+                        f->begin.column, sev, f->message, f->rule->id, f->rule->name,
+                        rep_combinations(arena, f));
         }
     }
+    ed_arena_free(arena);
 }
 
 /* `  12 | source line` and a caret line under [begin, finish) of the finding

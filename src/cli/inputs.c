@@ -1,0 +1,202 @@
+/* Inputs of a linting run, each linted by its kind (see inputs.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "envdoctor/compose.h"
+#include "envdoctor/config.h"
+#include "envdoctor/filekind.h"
+#include "inputs.h"
+
+const char *cli_display_name(const cli_run *r, const char *path)
+{
+    if (strcmp(path, "-") != 0)
+        return path;
+    return r->stdin_filename ? r->stdin_filename : "<stdin>";
+}
+
+bool cli_excluded(const cli_run *r, const char *path)
+{
+    return r->exclude && ed_config_excludes(r->exclude, cli_display_name(r, path));
+}
+
+/* The file's real path, or its name when it has none (stdin). */
+static const char *identity(cli_run *r, const char *path)
+{
+    char real[PATH_MAX];
+    if (strcmp(path, "-") == 0 || !realpath(path, real))
+        return path;
+    return ed_arena_strdup(r->arena, real);
+}
+
+/* Records the file as linted; false when it already was. */
+static bool first_time(cli_run *r, const char *path)
+{
+    const char *id = identity(r, path);
+    for (size_t i = 0; i < r->nseen; i++)
+        if (strcmp(r->seen[i], id) == 0)
+            return false;
+    r->seen = ed_arena_push(r->arena, r->seen, r->nseen, sizeof *r->seen);
+    r->seen[r->nseen++] = id;
+    return true;
+}
+
+static ed_file_result *push_result(cli_run *r)
+{
+    r->results = ed_arena_push(r->arena, r->results, r->nresults, sizeof *r->results);
+    return &r->results[r->nresults++];
+}
+
+/* Reads the input into the arena; NULL (after a message) when it cannot be read. */
+static const ed_source *read_input(cli_run *r, const char *path)
+{
+    ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
+    char err[256];
+    const char *display = cli_display_name(r, path);
+    if (!ed_source_read(src, r->arena, path, display, err, sizeof err)) {
+        fprintf(stderr, "env-doctor: %s: %s\n", display, err);
+        r->unreadable = true;
+        return NULL;
+    }
+    return src;
+}
+
+void cli_lint_dockerfile_path(cli_run *r, const char *path)
+{
+    if (cli_excluded(r, path) || !first_time(r, path))
+        return;
+    const ed_source *src = read_input(r, path);
+    if (src)
+        ed_lint_matrix(r->arena, src, ED_KIND_DOCKERFILE, r->options, push_result(r));
+}
+
+void cli_lint_apptainer_path(cli_run *r, const char *path)
+{
+    if (cli_excluded(r, path) || !first_time(r, path))
+        return;
+    const ed_source *src = read_input(r, path);
+    if (src)
+        ed_lint_matrix(r->arena, src, ED_KIND_APPTAINER, r->options, push_result(r));
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* The .env beside the project's first file, when there is one. */
+static const char *default_env_file(cli_run *r, const char *first)
+{
+    if (strcmp(first, "<stdin>") == 0)
+        return NULL;
+    const char *slash = strrchr(first, '/');
+    const char *env = slash ? ed_arena_printf(r->arena, "%.*s/.env", (int)(slash - first), first)
+                            : ".env";
+    return is_file(env) ? env : NULL;
+}
+
+void cli_lint_compose_project(cli_run *r, const char *const *paths, size_t n)
+{
+    const ed_source **files = ed_arena_calloc(r->arena, n + 1, sizeof *files);
+    size_t nfiles = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cli_excluded(r, paths[i]) || !first_time(r, paths[i]))
+            continue;
+        const ed_source *src = read_input(r, paths[i]);
+        if (src)
+            files[nfiles++] = src;
+    }
+    if (!nfiles)
+        return;
+
+    /* --env-file, else the .env beside the first file */
+    cf_vars vars = {0};
+    const char *env_file = r->env_file ? r->env_file : default_env_file(r, files[0]->path);
+    if (env_file) {
+        char err[256];
+        if (!cf_vars_read(r->arena, env_file, &vars, err, sizeof err) && r->env_file) {
+            fprintf(stderr, "env-doctor: %s: %s\n", env_file, err);
+            r->unreadable = true;
+        }
+    }
+
+    ed_options options = *r->options;
+    options.compose_vars = vars.items;
+    options.ncompose_vars = vars.n;
+    ed_file_result *res;
+    size_t nres;
+    ed_lint_compose_files(r->arena, files, nfiles, &options, &res, &nres);
+    for (size_t i = 0; i < nres; i++) {
+        /* an include or a Dockerfile shared with another project: once */
+        if (i >= nfiles && res[i].path && !first_time(r, res[i].path))
+            continue;
+        *push_result(r) = res[i];
+    }
+}
+
+void cli_lint_path(cli_run *r, const char *path, ed_file_kind kind)
+{
+    if (cli_excluded(r, path))
+        return;
+    if (!kind) {
+        const char *name = cli_display_name(r, path);
+        kind = ed_kind_from_name(name);
+        if (!kind && ed_name_may_be_apptainer(name)) {
+            /* the header decides: read the file once here, lint it below */
+            const ed_source *src = read_input(r, path);
+            if (!src)
+                return;
+            if (ed_has_bootstrap_header(src->data, src->len)) {
+                if (first_time(r, path))
+                    ed_lint_matrix(r->arena, src, ED_KIND_APPTAINER, r->options, push_result(r));
+                return;
+            }
+        }
+    }
+    switch (kind) {
+    case ED_KIND_DOCKERFILE:
+        cli_lint_dockerfile_path(r, path);
+        return;
+    case ED_KIND_COMPOSE:
+        cli_lint_compose_project(r, &path, 1);
+        return;
+    case ED_KIND_APPTAINER:
+        cli_lint_apptainer_path(r, path);
+        return;
+    }
+    fprintf(stderr,
+            "env-doctor: %s: cannot tell what kind of file this is (a Dockerfile, Compose file or "
+            "Apptainer definition); name it so, or use --kind\n",
+            cli_display_name(r, path));
+    r->unknown_kind = true;
+}
+
+typedef struct ordered {
+    ed_file_result result;
+    size_t index;
+} ordered;
+
+static int compare_paths(const void *pa, const void *pb)
+{
+    const ordered *a = pa, *b = pb;
+    int c = strcmp(a->result.path ? a->result.path : "", b->result.path ? b->result.path : "");
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void cli_sort_results(cli_run *r)
+{
+    if (r->nresults < 2)
+        return;
+    ordered *items = ed_arena_calloc(r->arena, r->nresults, sizeof *items);
+    for (size_t i = 0; i < r->nresults; i++)
+        items[i] = (ordered){r->results[i], i};
+    qsort(items, r->nresults, sizeof *items, compare_paths);
+    for (size_t i = 0; i < r->nresults; i++)
+        r->results[i] = items[i].result;
+}
