@@ -125,8 +125,9 @@ run: $(BIN)
 	    echo "(exit status $$?: this example has errors on purpose)"
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/env-doctor
+	install -m 644 docs/env-doctor.1 $(DESTDIR)$(PREFIX)/share/man/man1/env-doctor.1
 
 clean:
 	rm -rf build
