@@ -97,6 +97,7 @@ static ed_fix *image_fix(ed_ctx *ctx, const images_use *use, const char *image)
     fix->replacement = image;
     fix->start = use->word.start;
     fix->end = use->word.end;
+    fix->unsafe = true;
     return fix;
 }
 

@@ -120,13 +120,17 @@ static void report(ed_ctx *ctx, const fw_item *item, const jax_verdict *verdict)
         "%s is the CPU build: %s, so JAX runs on the CPU only, although the stage is meant for "
         "a GPU (%s); install %s instead",
         fw_subject(ctx, item), why, fw_intent(ctx->arena, s), advice(ctx, s, extra));
-    if (extra && strcmp(r->name, "jax") == 0 && r->nextras == 0)
-        f->fix = fw_fix_name(
+    if (extra && strcmp(r->name, "jax") == 0 && r->nextras == 0) {
+        ed_fix *fix = fw_fix_name(
             ctx, item, ed_arena_printf(ctx->arena, "%s[%s]", r->raw_name, extra),
             ed_arena_printf(ctx->arena,
                             "Install jax[%s] (unsafe, a judgement: it adds NVIDIA's CUDA pip "
                             "wheels and a minimum host driver)",
                             extra));
+        if (fix)
+            fix->unsafe = true;
+        f->fix = fix;
+    }
 }
 
 static void visit(ed_ctx *ctx, const fw_item *item, void *data)

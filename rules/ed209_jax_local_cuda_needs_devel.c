@@ -113,10 +113,15 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         "%s%s uses the system's CUDA toolkit (ptxas, nvlink), but %s has no nvcc or ptxas and "
         "the stage installs no CUDA toolkit; use a -devel image, or %s",
         fw_subject(ctx, item), what, gpu_stage_image(s), advice(ctx, kind, r, major));
-    if (kind == LOCAL_PLUGIN && r->nextras == 0)
-        f->fix = fw_fix_name(ctx, item, ed_arena_printf(ctx->arena, "%s[with-cuda]", r->raw_name),
-                             "Add the [with-cuda] extra (unsafe, a judgement: NVIDIA's CUDA "
-                             "wheels are installed instead of using a system toolkit)");
+    if (kind == LOCAL_PLUGIN && r->nextras == 0) {
+        ed_fix *fix = fw_fix_name(ctx, item,
+                                  ed_arena_printf(ctx->arena, "%s[with-cuda]", r->raw_name),
+                                  "Add the [with-cuda] extra (unsafe, a judgement: NVIDIA's CUDA "
+                                  "wheels are installed instead of using a system toolkit)");
+        if (fix)
+            fix->unsafe = true;
+        f->fix = fix;
+    }
 }
 
 static void check(ed_ctx *ctx)

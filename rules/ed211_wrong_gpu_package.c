@@ -75,8 +75,12 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         ed_report_with(ctx, severity_of(entry), item->req->span.start, item->req->span.end,
                        "%s: %s%s", fw_subject(ctx, item), entry->reason, instead);
     /* a rename only: versions and extras of one project mean nothing for another */
-    if (plain_name(entry->instead) && !r->specifier && r->nextras == 0)
-        f->fix = fw_fix_name(ctx, item, entry->instead, fix_description(ctx, r, entry));
+    if (plain_name(entry->instead) && !r->specifier && r->nextras == 0) {
+        ed_fix *fix = fw_fix_name(ctx, item, entry->instead, fix_description(ctx, r, entry));
+        if (fix)
+            fix->unsafe = entry->kind != KB_WRONG_NAME && entry->kind != KB_WRONG_REMOVED;
+        f->fix = fix;
+    }
 }
 
 static void check(ed_ctx *ctx)

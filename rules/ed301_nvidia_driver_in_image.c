@@ -34,7 +34,12 @@ static void attach_fix(ed_ctx *ctx, ed_finding *f, const char *description, cons
                        df_span span)
 {
     ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
-    *fix = (ed_fix){description, replacement, span.start, span.end};
+    size_t from = span.start, to = span.end;
+    if (!*replacement) /* a removal takes its blanks or its line along */
+        ed_removal_range(ctx->src, span.start, span.end, &from, &to);
+    /* removing a package from an install is a judgement: unsafe */
+    *fix = (ed_fix){.description = description, .replacement = replacement, .start = from,
+                    .end = to, .unsafe = true};
     f->fix = fix;
 }
 

@@ -155,8 +155,14 @@ static void report_redundant(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit 
                                    name, prior->what, version);
     if (t->req->word && !c->instr->json) { /* removing an exec-form element would break the JSON */
         df_span word = gpu_word_span(c, t->req->word);
+        size_t from, to;
+        ed_removal_range(ctx->src, word.start, word.end, &from, &to);
         ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
-        *fix = (ed_fix){ed_arena_printf(ctx->arena, "remove %s", name), "", word.start, word.end};
+        *fix = (ed_fix){.description = ed_arena_printf(ctx->arena, "remove %s", name),
+                        .replacement = "",
+                        .start = from,
+                        .end = to,
+                        .unsafe = true}; /* the toolkit may be wanted after all */
         f->fix = fix;
     }
 }

@@ -45,8 +45,12 @@ static void check_toolkit(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit *t)
         instead ? "; install " : "", instead ? instead : "");
     if (instead) {
         ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
-        *fix = (ed_fix){ed_arena_printf(ctx->arena, "install %s, the image's CUDA", instead), instead,
-                        t->span.start, t->span.end};
+        *fix = (ed_fix){.description = ed_arena_printf(ctx->arena, "install %s, the image's CUDA",
+                                                        instead),
+                        .replacement = instead,
+                        .start = t->span.start,
+                        .end = t->span.end,
+                        .unsafe = true}; /* another toolkit: a judgement */
         f->fix = fix;
     }
 }

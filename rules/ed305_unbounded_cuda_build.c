@@ -51,8 +51,11 @@ static void attach_max_jobs_fix(ed_ctx *ctx, ed_finding *f, const gpu_cmd *c)
         return;
     df_span at = gpu_span(c, c->cmd->start, c->cmd->start);
     ed_fix *fix = ed_arena_alloc(ctx->arena, sizeof *fix);
-    *fix = (ed_fix){"limit the parallel compile jobs (flash-attn's README suggests MAX_JOBS=4)",
-                    "MAX_JOBS=4 ", at.start, at.start};
+    *fix = (ed_fix){.description = "limit the parallel compile jobs (flash-attn's README "
+                                   "suggests MAX_JOBS=4)",
+                    .replacement = "MAX_JOBS=4 ",
+                    .start = at.start,
+                    .end = at.start};
     f->fix = fix;
 }
 
@@ -83,7 +86,8 @@ static void check_build(ed_ctx *ctx, const gpu_stage *s, const gpu_build *b)
         f = ed_report_with(ctx, ED_SEV_INFO, b->span.start, b->span.end,
                            "%s, and %s is not set%s: %s", b->what, no_arch ? knob : "MAX_JOBS",
                            ignored, no_arch ? all_archs : all_cores);
-    if (no_jobs)
+    /* only a whole repair is a fix: the architectures are the user's choice */
+    if (no_jobs && !no_arch)
         attach_max_jobs_fix(ctx, f, c);
 }
 

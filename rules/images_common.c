@@ -113,6 +113,7 @@ ed_fix *images_tag_fix(ed_ctx *ctx, const images_use *use, const char *tag,
     fix->replacement = tag;
     fix->start = use->tag.start;
     fix->end = use->tag.end;
+    fix->unsafe = true; /* another base image: a judgement */
     return fix;
 }
 

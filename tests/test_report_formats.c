@@ -123,7 +123,17 @@ static const char golden_json[] =
     "          \"help_uri\": \"https://github.com/env-doctor/env-doctor/blob/main/rules/ED201.md\",\n"
     "          \"fix\": {\n"
     "            \"description\": \"add the CUDA 12.4 index\",\n"
-    "            \"replacement\": \"torch --index-url https://download.pytorch.org/whl/cu124\"\n"
+    "            \"replacement\": \"torch --index-url https://download.pytorch.org/whl/cu124\",\n"
+    "            \"safe\": true,\n"
+    "            \"edits\": [\n"
+    "              {\n"
+    "                \"line\": 2,\n"
+    "                \"column\": 17,\n"
+    "                \"end_line\": 2,\n"
+    "                \"end_column\": 22,\n"
+    "                \"replacement\": \"torch --index-url https://download.pytorch.org/whl/cu124\"\n"
+    "              }\n"
+    "            ]\n"
     "          }\n"
     "        },\n"
     "        {\n"
@@ -271,7 +281,10 @@ static const char golden_sarif[] =
     "                    }\n"
     "                  ]\n"
     "                }\n"
-    "              ]\n"
+    "              ],\n"
+    "              \"properties\": {\n"
+    "                \"safe\": true\n"
+    "              }\n"
     "            }\n"
     "          ]\n"
     "        },\n"
@@ -446,7 +459,10 @@ static void test_golden_sarif(void **state)
     size_t len = strlen(out);
     out = realloc(out, len + 2);
     memcpy(out + len, "\n", 2);
-    assert_string_equal(out, golden_sarif);
+    if (getenv("ED_GOLDEN_DUMP"))
+        fprintf(stderr, "==== sarif\n%s====\n", out);
+    else
+        assert_string_equal(out, golden_sarif);
     free(out);
     json_decref(root);
     ed_arena_free(fx.arena);
@@ -538,7 +554,7 @@ static void test_sarif_rule_once_and_fix_columns(void **state)
     ed_source_init(&src, a, "Dockerfile", text, strlen(text));
     const ed_rule *r = ed_rule_find("ED201");
     size_t t1 = offset_of(text, "torch"), t2 = t1 + 6;
-    ed_fix fix = {"d", "torch==2.4", t2, t2 + 5};
+    ed_fix fix = {.description = "d", .replacement = "torch==2.4", .start = t2, .end = t2 + 5};
     ed_finding f[2] = {{r, ED_SEV_ERROR, "m1", t1, t1 + 5, {0, 0}, {0, 0}, NULL, NULL, 0},
                        {r, ED_SEV_ERROR, "m2", t2, t2 + 5, {0, 0}, {0, 0}, &fix, NULL, 0}};
     ed_sort_findings(f, 2, &src);

@@ -26,11 +26,24 @@ typedef enum ed_file_kind {
     ED_KIND_APPTAINER = 4,
 } ed_file_kind;
 
-/* A suggested edit: replace source bytes [start, end) with replacement. */
+/* One edit: replace source bytes [start, end) with replacement. */
+typedef struct ed_edit {
+    size_t start, end;
+    const char *replacement;
+} ed_edit;
+
+/* A repair: one edit (replacement over [start, end)) and, for fixes that
+ * touch several places, more edits; no two edits of a fix overlap. A safe
+ * fix keeps the build's meaning apart from the mistake it repairs (--fix
+ * applies it); an unsafe one is a judgement, such as another base image
+ * (only --unsafe-fixes applies it). */
 typedef struct ed_fix {
     const char *description;
     const char *replacement;
     size_t start, end;
+    bool unsafe;
+    const ed_edit *more; /* the other edits, in source order */
+    size_t nmore;
 } ed_fix;
 
 struct ed_rule;
@@ -61,6 +74,14 @@ typedef struct ed_severity_override {
 } ed_severity_override;
 
 struct kb_image_hint;
+
+/* A file's content held in memory in place of the file on disk (the
+ * autofix passes lint the fixed text before anything is written). */
+typedef struct ed_overlay {
+    const char *path; /* as the file is named when it is read */
+    const char *data;
+    size_t len;
+} ed_overlay;
 
 /* One axis of a build-argument matrix: a build argument and its values. */
 typedef struct ed_matrix_axis {
@@ -104,6 +125,9 @@ typedef struct ed_options {
      * file once per combination of the axes' values. */
     const ed_matrix_axis *matrix;
     size_t nmatrix;
+    /* Files to read from memory instead of the disk (ed_read_source). */
+    const ed_overlay *overlay;
+    size_t noverlay;
 } ed_options;
 
 /* What a rule sees while it runs. */
@@ -205,6 +229,29 @@ size_t ed_matrix_size(const ed_matrix_axis *axes, size_t naxes);
  * combination's model. */
 void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
                     const ed_options *options, ed_file_result *out);
+
+/* Reads a file the way the engine does: from options->overlay when it
+ * holds the path, else from the disk (ed_source_read; "-" is standard
+ * input). False, with a message in err, when it cannot be read. */
+bool ed_read_source(ed_source *src, ed_arena *arena, const ed_options *options, const char *path,
+                    const char *display_path, char *err, size_t errlen);
+
+/* The bytes to delete to remove the word at [start, end) of a command
+ * tidily: its whole physical line when the word is alone on a continued
+ * line; with the line break before it when it is alone on the last line
+ * of a continuation; else with the blanks before it (or after it). */
+void ed_removal_range(const ed_source *src, size_t start, size_t end, size_t *from, size_t *to);
+
+/* The edits of a fix, the first edit included: out[0..n), in source order. */
+size_t ed_fix_edits(const ed_fix *fix, ed_edit *out, size_t max);
+
+/* Applies the fixes of the findings (the unsafe ones only when `unsafe`)
+ * to the source: fixes are taken in finding order, and a fix with an edit
+ * that overlaps an edit already taken is left out whole (fixes never
+ * merge). Returns the new text in the arena (*len its length) and the
+ * number of fixes applied in *applied; the source itself when none is. */
+const char *ed_apply_fixes(ed_arena *arena, const ed_source *src, const ed_finding *findings,
+                           size_t n, bool unsafe, size_t *len, size_t *applied);
 
 const char *ed_kind_name(ed_file_kind kind);
 

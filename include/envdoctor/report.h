@@ -77,6 +77,12 @@ void rep_write_source(FILE *out, rep_format format, const ed_file_result *files,
  * characters XML 1.0 forbids shown as U+FFFD. */
 void rep_xml_puts(FILE *out, const char *s);
 
+/* Writes a unified diff of a file's text before and after (`--- a/PATH`,
+ * `+++ b/PATH`, hunks with three lines of context), as `patch -p1`
+ * applies it; nothing when the texts are equal. */
+void rep_unified_diff(FILE *out, const char *path, const char *before, size_t before_len,
+                      const char *after, size_t after_len);
+
 /* A finding linted over a build-argument matrix names the combinations it
  * occurs in: " [CUDA=12.8.0 PY=3.11; CUDA=12.9.0 PY=3.11]", or "" when it
  * has none (rep_combinations). The formats whose findings are one message

@@ -61,6 +61,10 @@ typedef struct cli_lint_options {
     bool force_exclude;     /* --force-exclude */
     const char *stdin_filename; /* --stdin-filename NAME */
     int config_threshold;   /* the config file's failure-threshold (set by cli_lint_setup) */
+    bool fix;               /* --fix: apply the safe fixes */
+    bool unsafe_fixes;      /* --unsafe-fixes: and the unsafe ones */
+    bool diff;              /* --diff: print the fixes as a diff, change nothing */
+    bool stdout_taken;      /* standard output holds fixed text or a diff: reports go to stderr */
 } cli_lint_options;
 
 /* Parses --format, --output/-o, --failure-threshold, --no-fail, --gpu,

@@ -68,7 +68,8 @@ static int lint_projects(cli_run *r, const cli_args *a)
         }
         size_t n = default_files(r->arena, a->paths[i], found);
         if (n == 0) {
-            fprintf(stderr, "env-doctor: %s: no compose.yaml, compose.yml, docker-compose.yml "
+            if (!r->quiet)
+                fprintf(stderr, "env-doctor: %s: no compose.yaml, compose.yml, docker-compose.yml "
                             "or docker-compose.yaml in this folder\n",
                     a->paths[i]);
             r->unreadable = true;

@@ -41,6 +41,7 @@ static void run_job(void *ctx, size_t i)
     r->arena = ed_arena_new();
     r->options = s->main->options;
     r->env_file = s->args->env_file;
+    r->quiet = s->main->quiet;
     if (j->kind == ED_KIND_COMPOSE)
         cli_lint_compose_project(r, j->paths, j->npaths);
     else
@@ -182,12 +183,12 @@ static int lint_tree(cli_run *r, const cli_args *a)
             return cli_usage_error("scan reads folders, not standard input: use lint -");
     for (size_t i = 0; i < nroots; i++)
         ed_scan(r->arena, roots[i], &options, &found);
-    for (size_t i = 0; i < found.nproblems; i++)
+    for (size_t i = 0; i < found.nproblems && !r->quiet; i++)
         fprintf(stderr, "env-doctor: %s\n", found.problems[i]);
     r->unreadable |= found.nproblems > 0;
 
     scan s = {.main = r, .args = a};
-    s.progress = isatty(STDERR_FILENO) && found.nfiles >= 100;
+    s.progress = !r->quiet && isatty(STDERR_FILENO) && found.nfiles >= 100;
     unsigned workers = a->jobs ? a->jobs : cli_cpu_count();
 
     /* first the Compose projects, then the files none of them built */

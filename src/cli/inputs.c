@@ -56,8 +56,9 @@ static const ed_source *read_input(cli_run *r, const char *path)
     ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
     char err[256];
     const char *display = cli_display_name(r, path);
-    if (!ed_source_read(src, r->arena, path, display, err, sizeof err)) {
-        fprintf(stderr, "env-doctor: %s: %s\n", display, err);
+    if (!ed_read_source(src, r->arena, r->options, path, display, err, sizeof err)) {
+        if (!r->quiet)
+            fprintf(stderr, "env-doctor: %s: %s\n", display, err);
         r->unreadable = true;
         return NULL;
     }
@@ -119,7 +120,8 @@ void cli_lint_compose_project(cli_run *r, const char *const *paths, size_t n)
     if (env_file) {
         char err[256];
         if (!cf_vars_read(r->arena, env_file, &vars, err, sizeof err) && r->env_file) {
-            fprintf(stderr, "env-doctor: %s: %s\n", env_file, err);
+            if (!r->quiet)
+                fprintf(stderr, "env-doctor: %s: %s\n", env_file, err);
             r->unreadable = true;
         }
     }
@@ -168,7 +170,8 @@ void cli_lint_path(cli_run *r, const char *path, ed_file_kind kind)
         cli_lint_apptainer_path(r, path);
         return;
     }
-    fprintf(stderr,
+    if (!r->quiet)
+        fprintf(stderr,
             "env-doctor: %s: cannot tell what kind of file this is (a Dockerfile, Compose file or "
             "Apptainer definition); name it so, or use --kind\n",
             cli_display_name(r, path));

@@ -26,6 +26,7 @@ typedef struct cli_run {
     size_t nresults;
     bool unreadable;    /* an input could not be read */
     bool unknown_kind;  /* an input's kind could not be told */
+    bool quiet;         /* say nothing on stderr (a later autofix pass) */
     /* files linted so far (real paths), so a Dockerfile that a compose file
      * builds and that is also named is linted once */
     const char **seen;

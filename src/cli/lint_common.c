@@ -117,6 +117,14 @@ int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o)
         (*i)++;
         return EXIT_CLEAN;
     }
+    if (strcmp(argv[*i], "--fix") == 0 || strcmp(argv[*i], "--unsafe-fixes") == 0 ||
+        strcmp(argv[*i], "--diff") == 0) {
+        o->fix |= strcmp(argv[*i], "--fix") == 0;
+        o->unsafe_fixes |= strcmp(argv[*i], "--unsafe-fixes") == 0;
+        o->diff |= strcmp(argv[*i], "--diff") == 0;
+        (*i)++;
+        return EXIT_CLEAN;
+    }
     if (strcmp(argv[*i], "--force-exclude") == 0) {
         o->force_exclude = true;
         (*i)++;
@@ -205,9 +213,11 @@ int cli_lint_report(const ed_file_result *results, size_t n, const cli_lint_opti
             write_failed |= !write_file(out, results, n, o);
             continue;
         }
-        rep_write_source(stdout, (rep_format)out->format, results, n,
-                         cli_use_color(o->color, STDOUT_FILENO), o->show_source);
-        fflush(stdout); /* findings before the summary when both go to one terminal */
+        /* standard output may hold fixed text or a diff: then the report goes to stderr */
+        FILE *to = o->stdout_taken ? stderr : stdout;
+        rep_write_source(to, (rep_format)out->format, results, n,
+                         cli_use_color(o->color, fileno(to)), o->show_source);
+        fflush(to); /* findings before the summary when both go to one terminal */
         if (out->format == REP_TEXT)
             rep_text_summary(stderr, results, n, cli_use_color(o->color, STDERR_FILENO));
     }

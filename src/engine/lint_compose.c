@@ -64,7 +64,8 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
             char err[256];
             /* a missing Dockerfile is `docker compose build`'s error to give:
              * the service is just not linked */
-            if (!ed_source_read(src, r->arena, link->path, link->path, err, sizeof err))
+            if (!ed_read_source(src, r->arena, r->options, link->path, link->path, err,
+                                sizeof err))
                 return;
         } else {
             const char *name = ed_arena_printf(r->arena, "%s (services.%s.build.dockerfile_inline)",
@@ -84,6 +85,8 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
         opts.nseverities = r->options->nseverities;
         opts.image_hints = r->options->image_hints;
         opts.nimage_hints = r->options->nimage_hints;
+        opts.overlay = r->options->overlay;
+        opts.noverlay = r->options->noverlay;
         ed_file_result *res = push_result(r->arena, &r->dockerfiles, &r->ndockerfiles);
         ed_lint_dockerfile(r->arena, src, &opts, res);
         gpu = res->gpu;
@@ -143,6 +146,23 @@ static size_t file_of(const size_t *base, size_t n, size_t offset)
 }
 
 /* Moves each finding into the result of the file it points into. */
+/* A fix of the combined text as a fix of the file that starts at base. */
+static const ed_fix *rebase_fix(ed_arena *arena, const ed_fix *from, size_t base)
+{
+    ed_fix *fix = ed_arena_alloc(arena, sizeof *fix);
+    *fix = *from;
+    fix->start = fix->start >= base ? fix->start - base : 0;
+    fix->end = fix->end >= base ? fix->end - base : 0;
+    ed_edit *more = ed_arena_calloc(arena, from->nmore + 1, sizeof *more);
+    for (size_t e = 0; e < from->nmore; e++) {
+        more[e] = from->more[e];
+        more[e].start = more[e].start >= base ? more[e].start - base : 0;
+        more[e].end = more[e].end >= base ? more[e].end - base : 0;
+    }
+    fix->more = more;
+    return fix;
+}
+
 static void split_findings(ed_arena *arena, const ed_ctx *ctx, const ed_source *const *files,
                            size_t n, const size_t *base, ed_file_result *out)
 {
@@ -157,13 +177,8 @@ static void split_findings(ed_arena *arena, const ed_ctx *ctx, const ed_source *
             f.end = files[i]->len;
         if (f.end < f.start)
             f.end = f.start;
-        if (f.fix && base[i]) {
-            ed_fix *fix = ed_arena_alloc(arena, sizeof *fix);
-            *fix = *f.fix;
-            fix->start = fix->start >= base[i] ? fix->start - base[i] : 0;
-            fix->end = fix->end >= base[i] ? fix->end - base[i] : 0;
-            f.fix = fix;
-        }
+        if (f.fix && base[i])
+            f.fix = rebase_fix(arena, f.fix, base[i]);
         ed_file_result *r = &out[i];
         r->findings = ed_arena_push(arena, r->findings, r->nfindings, sizeof *r->findings);
         r->findings[r->nfindings++] = f;
@@ -184,7 +199,7 @@ static void lint_includes(run *r, const cf_compose *c, int depth)
         ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
         char err[256];
         /* a missing include is docker compose's error to give */
-        if (!ed_source_read(src, r->arena, path, path, err, sizeof err))
+        if (!ed_read_source(src, r->arena, r->options, path, path, err, sizeof err))
             continue;
         const ed_source *one[1] = {src};
         lint_project(r, one, 1, depth + 1);

@@ -11,12 +11,33 @@ static json_t *text(ed_arena *arena, const char *s)
     return json_string(ed_utf8_sanitize(arena, s));
 }
 
-static json_t *finding_json(ed_arena *arena, const ed_finding *f)
+/* The fix: its description, the first edit's replacement (the contract's
+ * first form), whether it is safe, and every edit with its range. */
+static json_t *fix_json(ed_arena *arena, const ed_source *src, const ed_fix *fix)
 {
-    json_t *fix = json_null();
-    if (f->fix)
-        fix = json_pack("{s:o, s:o}", "description", text(arena, f->fix->description),
-                        "replacement", text(arena, f->fix->replacement));
+    json_t *j = json_pack("{s:o, s:o, s:b}", "description", text(arena, fix->description),
+                          "replacement", text(arena, fix->replacement ? fix->replacement : ""),
+                          "safe", !fix->unsafe);
+    if (!src)
+        return j;
+    json_t *edits = json_array();
+    ed_edit all[64];
+    size_t n = ed_fix_edits(fix, all, 64);
+    for (size_t e = 0; e < n; e++) {
+        ed_pos b = ed_source_pos(src, all[e].start), x = ed_source_pos(src, all[e].end);
+        json_array_append_new(edits, json_pack("{s:i, s:i, s:i, s:i, s:o}", "line",
+                                               (json_int_t)b.line, "column", (json_int_t)b.column,
+                                               "end_line", (json_int_t)x.line, "end_column",
+                                               (json_int_t)x.column, "replacement",
+                                               text(arena, all[e].replacement)));
+    }
+    json_object_set_new(j, "edits", edits);
+    return j;
+}
+
+static json_t *finding_json(ed_arena *arena, const ed_source *src, const ed_finding *f)
+{
+    json_t *fix = f->fix ? fix_json(arena, src, f->fix) : json_null();
     char uri[256];
     snprintf(uri, sizeof uri, "%s%s.md", ED_DOCS_URL, f->rule->id);
     json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:s, s:o}", "rule",
@@ -37,7 +58,8 @@ void rep_json(FILE *out, const ed_file_result *files, size_t n)
     for (size_t i = 0; i < n; i++) {
         json_t *findings = json_array();
         for (size_t k = 0; k < files[i].nfindings; k++)
-            json_array_append_new(findings, finding_json(arena, &files[i].findings[k]));
+            json_array_append_new(findings,
+                                  finding_json(arena, files[i].src, &files[i].findings[k]));
         json_array_append_new(jfiles, json_pack("{s:o, s:s, s:o}", "path", text(arena, files[i].path), "kind",
                                                 ed_kind_name(files[i].kind), "findings", findings));
     }

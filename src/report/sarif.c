@@ -72,12 +72,22 @@ static json_t *rule_json(ed_arena *arena, const ed_rule *rule)
 
 static json_t *fix_json(ed_arena *arena, const ed_file_result *file, const ed_fix *fix)
 {
-    ed_pos begin = ed_source_pos(file->src, fix->start), finish = ed_source_pos(file->src, fix->end);
-    json_t *replacement = json_pack("{s:o, s:{s:o}}", "deletedRegion", region(begin, finish),
-                                    "insertedContent", "text", text(arena, fix->replacement));
-    return json_pack("{s:o, s:[{s:{s:o}, s:[o]}]}", "description",
+    json_t *replacements = json_array();
+    ed_edit all[64];
+    size_t n = ed_fix_edits(fix, all, 64);
+    for (size_t e = 0; e < n; e++) {
+        ed_pos begin = ed_source_pos(file->src, all[e].start);
+        ed_pos finish = ed_source_pos(file->src, all[e].end);
+        json_array_append_new(replacements,
+                              json_pack("{s:o, s:{s:o}}", "deletedRegion", region(begin, finish),
+                                        "insertedContent", "text",
+                                        text(arena, all[e].replacement)));
+    }
+    /* SARIF has no safety flag: a property, as env-doctor's own JSON has it */
+    return json_pack("{s:o, s:[{s:{s:o}, s:o}], s:{s:b}}", "description",
                      message(arena, fix->description), "artifactChanges", "artifactLocation",
-                     "uri", uri(arena, file->path), "replacements", replacement);
+                     "uri", uri(arena, file->path), "replacements", replacements, "properties",
+                     "safe", !fix->unsafe);
 }
 
 void rep_sarif(FILE *out, const ed_file_result *files, size_t n)

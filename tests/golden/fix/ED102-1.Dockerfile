@@ -1,0 +1,2 @@
+FROM nvidia/cuda:12.8.1-cudnn8-devel-ubuntu22.04
+RUN nvcc --version

@@ -1,0 +1,8 @@
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+RUN apt-get update \
+ && apt-get -y install --no-install-recommends \
+    # the driver, "so that the GPU works"
+    nvidia-driver-535 \
+    cuda-compat-12-4 \
+    cuda-12-4 \
+ && rm -rf /var/lib/apt/lists/*
