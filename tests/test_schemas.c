@@ -624,6 +624,10 @@ static void test_examples_dockerfiles(void **state)
         add_run(&g, root, "dockerfile", sb_take(&args));
     }
     free(expected);
+    /* a build-arg matrix: findings carry their combinations */
+    add_run(&g, root, "dockerfile",
+            strdup("--build-arg-matrix CUDA_VERSION=11.8.0,12.1.1,12.4.1,12.8.0 "
+                   "--build-arg-matrix UBUNTU_VERSION=20.04,22.04 examples/pyrrhus/Dockerfile.cuda"));
     strlist files = {0};
     list_files("examples", &files);
     for (size_t i = 0; i < files.n; i++) {

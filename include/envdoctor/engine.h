@@ -248,8 +248,10 @@ size_t ed_fix_edits(const ed_fix *fix, ed_edit *out, size_t max);
 /* Applies the fixes of the findings (the unsafe ones only when `unsafe`)
  * to the source: fixes are taken in finding order, and a fix with an edit
  * that overlaps an edit already taken is left out whole (fixes never
- * merge). Returns the new text in the arena (*len its length) and the
- * number of fixes applied in *applied; the source itself when none is. */
+ * merge). Line breaks in replacements follow the file's (CRLF when its
+ * first line ends so). Returns the new text in the arena (*len its length)
+ * and the number of fixes applied in *applied; the source itself when none
+ * is. */
 const char *ed_apply_fixes(ed_arena *arena, const ed_source *src, const ed_finding *findings,
                            size_t n, bool unsafe, size_t *len, size_t *applied);
 

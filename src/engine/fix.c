@@ -80,6 +80,23 @@ static bool overlap(const ed_edit *a, const ed_edit *b)
     return a->start < b->end && b->start < a->end;
 }
 
+/* Does the text end its lines with CRLF (its first line break says)? */
+static bool uses_crlf(const ed_source *src)
+{
+    const char *nl = memchr(src->data, '\n', src->len);
+    return nl && nl > src->data && nl[-1] == '\r';
+}
+
+/* A replacement with the file's line endings. */
+static void add_replacement(ed_buf *out, const char *text, bool crlf)
+{
+    for (const char *p = text; *p; p++) {
+        if (crlf && *p == '\n' && (p == text || p[-1] != '\r'))
+            ed_buf_addc(out, '\r');
+        ed_buf_addc(out, *p);
+    }
+}
+
 const char *ed_apply_fixes(ed_arena *arena, const ed_source *src, const ed_finding *findings,
                            size_t n, bool unsafe, size_t *len, size_t *applied)
 {
@@ -116,9 +133,10 @@ const char *ed_apply_fixes(ed_arena *arena, const ed_source *src, const ed_findi
     qsort(taken, ntaken, sizeof *taken, by_start);
     ed_buf out = ED_BUF_INIT;
     size_t at = 0;
+    bool crlf = uses_crlf(src);
     for (size_t t = 0; t < ntaken; t++) {
         ed_buf_add(&out, src->data + at, taken[t].start - at);
-        ed_buf_adds(&out, taken[t].replacement);
+        add_replacement(&out, taken[t].replacement, crlf);
         at = taken[t].end;
     }
     ed_buf_add(&out, src->data + at, src->len - at);
