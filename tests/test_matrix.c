@@ -207,6 +207,30 @@ static void test_matrix_from_the_config_and_the_command_line(void **state)
     done(&r);
 }
 
+/* Two services build one Dockerfile with other args: both sets are linted,
+ * each finding names the set it occurs in. */
+static void test_compose_services_with_different_build_args(void **state)
+{
+    (void)state;
+    make_dir("two");
+    write_file("two/compose.yaml", "services:\n"
+                                   "  a:\n"
+                                   "    build: {context: ., args: {CUDA: 12.1.1}}\n"
+                                   "  b:\n"
+                                   "    build: {context: ., args: {CUDA: 12.8.0}}\n"
+                                   "  c:\n"
+                                   "    build: {context: ., args: {CUDA: 12.1.1}}\n");
+    write_file("two/Dockerfile", "ARG CUDA\n"
+                                 "FROM nvidia/cuda:${CUDA}-cudnn8-runtime-ubuntu22.04\n");
+    run_result r = run_in("two", NULL, "compose --no-config --ignore ED405 --format gnu", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "Dockerfile:2.6-2.52: error: nvidia/cuda:12.8.0-cudnn8-runtime-"
+                               "ubuntu22.04 cannot be pulled: no cudnn8-runtime images for CUDA "
+                               "12.8.0 (cudnn8 ends at 12.2.2); use "
+                               "12.8.1-cudnn-runtime-ubuntu22.04 [CUDA=12.8.0] [ED102]\n");
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_reports_name_the_combinations),
         cmocka_unit_test(test_json_and_sarif_carry_the_combinations),
         cmocka_unit_test(test_matrix_from_the_config_and_the_command_line),
+        cmocka_unit_test(test_compose_services_with_different_build_args),
     };
     return cmocka_run_group_tests_name("matrix", tests, harness_setup, harness_teardown);
 }

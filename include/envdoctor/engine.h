@@ -125,6 +125,11 @@ typedef struct ed_options {
      * file once per combination of the axes' values. */
     const ed_matrix_axis *matrix;
     size_t nmatrix;
+    /* Or explicit combinations, each a set of "NAME=value" build args (the
+     * services of a Compose project that build one Dockerfile with
+     * different args); they take precedence over matrix. */
+    const ed_combination *combinations;
+    size_t ncombinations;
     /* Files to read from memory instead of the disk (ed_read_source). */
     const ed_overlay *overlay;
     size_t noverlay;
@@ -195,8 +200,10 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
 
 /* Lints a Compose file: the ED_KIND_COMPOSE rules over its model (YAML and
  * shape errors as ED001), and each Dockerfile its services build, once, as
- * a Dockerfile of its own with the first such service's build args and
- * context (*linked, *nlinked: those results, kind ED_KIND_DOCKERFILE). */
+ * a Dockerfile of its own with the first such service's context and its
+ * build args (when services build it with different args: once per set,
+ * as with a build-arg matrix) (*linked, *nlinked: those results, kind
+ * ED_KIND_DOCKERFILE). */
 void ed_lint_compose(ed_arena *arena, const ed_source *src, const ed_options *options,
                      ed_file_result *out, ed_file_result **linked, size_t *nlinked);
 
@@ -220,7 +227,8 @@ void ed_lint_apptainer(ed_arena *arena, const ed_source *src, const ed_options *
 size_t ed_matrix_size(const ed_matrix_axis *axes, size_t naxes);
 
 /* Lints a Dockerfile (kind ED_KIND_DOCKERFILE) or an Apptainer definition
- * (ED_KIND_APPTAINER) once per combination of options->matrix, each
+ * (ED_KIND_APPTAINER) once per combination of options->matrix (or per
+ * options->combinations when there are any), each
  * combination's values after options->build_args (so they win), and
  * reports each finding once: with the combinations it occurs in, unless it
  * occurs in all. Findings are the same when rule, position and message are.

@@ -1,6 +1,6 @@
 /* `env-doctor lint PATH...`: lint files of any kind, each by the kind its
  * name tells (or --kind). Compose files go first so that a Dockerfile one
- * of their services builds is linted once, with the service's build args;
+ * of their services builds is linted once, with the services' build args;
  * the report lists the files by path. */
 #include <stdio.h>
 

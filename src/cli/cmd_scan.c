@@ -2,7 +2,7 @@
  * Apptainer definition under the folders (default: the current one) and
  * lint them on several threads. Compose projects go first: a Dockerfile a
  * service builds is linted once, as part of the first project (in path
- * order) that builds it, with that service's build args; the others after.
+ * order) that builds it, with its services' build args; the others after.
  * The report lists the files by path, the same whatever the number of
  * threads. */
 #define _XOPEN_SOURCE 700 /* realpath */

@@ -47,6 +47,41 @@ static ed_file_result *push_result(ed_arena *arena, ed_file_result **items, size
     return r;
 }
 
+static bool same_args(const cf_service *a, const ed_combination *b)
+{
+    if (a->nbuild_args != b->nargs)
+        return false;
+    for (size_t i = 0; i < b->nargs; i++)
+        if (strcmp(a->build_args[i], b->args[i]) != 0)
+            return false;
+    return true;
+}
+
+/* The distinct build-arg sets of the services that build the link's
+ * Dockerfile, when there is more than one (else none: the first service's
+ * args are the lint's). */
+static const ed_combination *arg_sets(ed_arena *arena, const cf_compose *c,
+                                      const cf_build_link *link, size_t *n)
+{
+    ed_combination *sets = NULL;
+    *n = 0;
+    for (size_t i = 0; i < c->nservices; i++) {
+        const cf_service *s = &c->services[i];
+        if (!s->dockerfile_path || strcmp(s->dockerfile_path, link->path) != 0)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < *n && !seen; k++)
+            seen = same_args(s, &sets[k]);
+        if (seen)
+            continue;
+        sets = ed_arena_push(arena, sets, *n, sizeof *sets);
+        sets[(*n)++] = (ed_combination){s->build_args, s->nbuild_args};
+    }
+    if (*n < 2)
+        *n = 0;
+    return *n ? sets : NULL;
+}
+
 /* Lints the Dockerfile of one link (once per path in the whole run) and
  * gives its GPU model to the services that build it. */
 static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
@@ -87,8 +122,11 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
         opts.nimage_hints = r->options->nimage_hints;
         opts.overlay = r->options->overlay;
         opts.noverlay = r->options->noverlay;
+        /* services that build it with other args: each set is a combination */
+        if (link->path)
+            opts.combinations = arg_sets(r->arena, c, link, &opts.ncombinations);
         ed_file_result *res = push_result(r->arena, &r->dockerfiles, &r->ndockerfiles);
-        ed_lint_dockerfile(r->arena, src, &opts, res);
+        ed_lint_matrix(r->arena, src, ED_KIND_DOCKERFILE, &opts, res);
         gpu = res->gpu;
         if (link->path) {
             r->done = ed_arena_push(r->arena, r->done, r->ndone, sizeof *r->done);

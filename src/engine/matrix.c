@@ -54,8 +54,11 @@ typedef struct merged {
 void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
                     const ed_options *options, ed_file_result *out)
 {
-    size_t n = options ? ed_matrix_size(options->matrix, options->nmatrix) : 1;
-    if (!options || options->nmatrix == 0 || n == 0) {
+    bool listed = options && options->ncombinations > 0;
+    size_t n = !options ? 1
+               : listed ? options->ncombinations
+                        : ed_matrix_size(options->matrix, options->nmatrix);
+    if (!options || (!listed && options->nmatrix == 0) || n == 0) {
         lint_once(arena, src, kind, options, out);
         return;
     }
@@ -65,7 +68,8 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
     merged *all = NULL;
     size_t nall = 0;
     for (size_t k = 0; k < n; k++) {
-        combos[k] = combination(arena, options->matrix, options->nmatrix, k);
+        combos[k] = listed ? options->combinations[k]
+                           : combination(arena, options->matrix, options->nmatrix, k);
         ed_options o = *options;
         const char **args = ed_arena_calloc(arena, o.nbuild_args + combos[k].nargs + 1,
                                             sizeof *args);

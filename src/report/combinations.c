@@ -17,6 +17,8 @@ const char *rep_combinations(ed_arena *arena, const ed_finding *f)
         const ed_combination *combo = &f->combinations[c];
         if (c)
             ed_buf_adds(&b, "; ");
+        if (combo->nargs == 0)
+            ed_buf_adds(&b, "no build args");
         for (size_t k = 0; k < combo->nargs; k++) {
             if (k)
                 ed_buf_adds(&b, " ");
