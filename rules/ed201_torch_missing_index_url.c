@@ -67,9 +67,10 @@ static bool only_torch(const torch_cmd *t)
     return true;
 }
 
-/* ` --index-url URL` right after the package word (`, "--index-url", "URL"`
- * after a word of an exec form). When the command already names PyPI with
- * -i/--index-url, that value is replaced instead: pip takes the last one. */
+/* ` --index-url URL` after the command's last word (`, "--index-url", "URL"`
+ * after a word of an exec form), where a reader looks for it. When the
+ * command already names PyPI with -i/--index-url, that value is replaced
+ * instead: pip takes the last one. */
 static ed_fix *option_fix(ed_ctx *ctx, const torch_cmd *t, const char *url)
 {
     const gpu_cmd *c = t->cmd;
@@ -83,7 +84,7 @@ static ed_fix *option_fix(ed_ctx *ctx, const torch_cmd *t, const char *url)
         fix->end = value.end;
         return fix;
     }
-    df_span word = gpu_word_span(c, t->first->req->word);
+    df_span word = gpu_word_span(c, &c->cmd->words[c->cmd->nwords - 1]);
     fix->description = ed_arena_printf(ctx->arena, "Add --index-url %s", url);
     bool argv_word = c->instr->json && c->cmd->depth == 0; /* not inside an sh -c string */
     fix->replacement = argv_word

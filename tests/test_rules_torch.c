@@ -206,7 +206,7 @@ static void test_ed201_item1_pip3(void **state)
 {
     EXPECT(CUDA121 "RUN pip3 install torch torchvision\n",
            {"ED201", 2, 18, 23, ED_SEV_ERROR, "pip3 installs torch" NO_INDEX FOR121,
-            CUDA121 "RUN pip3 install torch --index-url " URL121 " torchvision\n"});
+            CUDA121 "RUN pip3 install torch torchvision --index-url " URL121 "\n"});
     EXPECT(CUDA121 "RUN pip3.11 install torchaudio==2.1.0\n",
            {"ED201", 2, 21, 31, ED_SEV_ERROR, "pip3.11 installs torchaudio" NO_INDEX FOR121,
             CUDA121 "RUN pip3.11 install torchaudio==2.1.0 --index-url " URL121 "\n"});
