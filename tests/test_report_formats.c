@@ -2,6 +2,8 @@
  * fix, a clean file), JSON/SARIF parsed back, escaping, fingerprints. */
 #include "testutil.h"
 
+#include <unistd.h>
+
 #include <jansson.h>
 #include <stdio.h>
 
@@ -434,6 +436,33 @@ static void test_golden_checkstyle(void **state) { check_golden(REP_CHECKSTYLE, 
 static void test_golden_junit(void **state) { check_golden(REP_JUNIT, golden_junit); }
 static void test_golden_codeclimate(void **state) { check_golden(REP_CODECLIMATE, golden_codeclimate); }
 
+/* GitLab wants repository-relative paths: "./" goes, and so does the
+ * current folder of an absolute path; the fingerprint does not change. */
+static void test_codeclimate_paths_are_relative(void **state)
+{
+    (void)state;
+    char cwd[4096], abs_path[4200];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(abs_path, sizeof abs_path, "%s/dir/Dockerfile", cwd);
+    const char *names[] = {"./dir/Dockerfile", abs_path, ".//./dir/Dockerfile"};
+    fixture plain;
+    fixture_make(&plain, "dir/Dockerfile", fixture_text, default_msg);
+    char want[17];
+    rep_fingerprint(&plain.files[0], 0, want);
+    for (size_t i = 0; i < 3; i++) {
+        fixture fx;
+        fixture_make(&fx, names[i], fixture_text, default_msg);
+        char *out = render(REP_CODECLIMATE, fx.files, 1);
+        assert_non_null(strstr(out, "\"path\": \"dir/Dockerfile\""));
+        char got[17];
+        rep_fingerprint(&fx.files[0], 0, got);
+        assert_string_equal(got, want);
+        free(out);
+        ed_arena_free(fx.arena);
+    }
+    ed_arena_free(plain.arena);
+}
+
 static json_t *render_json(rep_format format, const ed_file_result *files, size_t n)
 {
     char *out = render(format, files, n);
@@ -846,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_golden_checkstyle),
         cmocka_unit_test(test_golden_junit),
         cmocka_unit_test(test_golden_codeclimate),
+        cmocka_unit_test(test_codeclimate_paths_are_relative),
         cmocka_unit_test(test_sarif_fields),
         cmocka_unit_test(test_sarif_rule_once_and_fix_columns),
         cmocka_unit_test(test_json_fields),

@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "envdoctor/report.h"
 #include "envdoctor/utf8.h"
@@ -13,6 +14,23 @@ static void fnv(uint64_t *h, const void *data, size_t len)
         *h ^= p[i];
         *h *= 0x100000001b3ULL;
     }
+}
+
+/* GitLab wants paths relative to the repository: "./" prefixes go, and an
+ * absolute path under the current folder (where CI runs) becomes relative. */
+static const char *repo_path(ed_arena *arena, const char *path)
+{
+    if (!path)
+        return "";
+    char cwd[4096];
+    size_t n;
+    if (path[0] == '/' && getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 &&
+        strncmp(path, cwd, n) == 0 && path[n] == '/')
+        path += n + 1;
+    while (path[0] == '.' && path[1] == '/')
+        for (path += 2; *path == '/';)
+            path++;
+    return ed_arena_strdup(arena, path);
 }
 
 /* The offending source text: the finding's bytes, else its message. */
@@ -43,8 +61,10 @@ void rep_fingerprint(const ed_file_result *file, size_t k, char hex[17])
             occurrence++;
     }
     uint64_t h = 0xcbf29ce484222325ULL;
-    const char *path = file->path ? file->path : "";
+    ed_arena *arena = ed_arena_new(); /* the same path, however it was named */
+    const char *path = repo_path(arena, file->path);
     fnv(&h, path, strlen(path) + 1);
+    ed_arena_free(arena);
     fnv(&h, f->rule->id, strlen(f->rule->id) + 1);
     fnv(&h, s, len);
     fnv(&h, "", 1);
@@ -76,7 +96,7 @@ void rep_codeclimate(FILE *out, const ed_file_result *files, size_t n)
                                           ed_utf8_sanitize(arena, rep_message(arena, f)),
                                           f->rule->id, f->rule->name),
                           "fingerprint", fp, "severity", severity(f->severity), "location",
-                          "path", ed_utf8_sanitize(arena, files[i].path ? files[i].path : ""),
+                          "path", ed_utf8_sanitize(arena, repo_path(arena, files[i].path)),
                           "lines", "begin", (json_int_t)f->begin.line, "end",
                           (json_int_t)f->finish.line));
         }
