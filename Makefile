@@ -37,14 +37,15 @@ RULE_SRCS := $(sort $(wildcard rules/*.c))
 RULE_DOCS := $(sort $(wildcard rules/*.md))
 KNOWLEDGE := $(sort $(wildcard rules/knowledge/*.yaml))
 
-GEN_SRCS  := $(BUILD)/gen/rule_list.c $(BUILD)/gen/rule_docs.c $(BUILD)/gen/knowledge.c
+GEN_SRCS  := $(BUILD)/gen/rule_list.c $(BUILD)/gen/rule_docs.c $(BUILD)/gen/knowledge.c \
+             $(BUILD)/gen/kb_tables.c
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 LIB       := $(BUILD)/libenvdoctor.a
 BIN       := $(BUILD)/env-doctor
 
-.PHONY: all test test-tools asan valgrind run clean install check-deps
+.PHONY: all test test-tools asan valgrind run clean install check-deps bench
 all: $(BIN)
 
 # V=1 shows the full commands.
@@ -88,6 +89,28 @@ $(BUILD)/gen/knowledge.c: $(KNOWLEDGE) scripts/embed-knowledge
 	@mkdir -p $(dir $@)
 	$(Q)scripts/embed-knowledge $(KNOWLEDGE) > $@.tmp && mv $@.tmp $@
 
+# ... compiled into C tables at build time, so that no YAML is parsed at run
+# time: scripts/compile-knowledge (linked with the library minus these
+# tables) loads and checks it with kb_load and writes it out (kb_emit.c).
+KB_TABLES_OBJ := $(BUILD)/obj/gen/kb_tables.o
+$(BUILD)/libkbgen.a: $(filter-out $(KB_TABLES_OBJ),$(LIB_OBJS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/tools/compile-knowledge: scripts/compile-knowledge.c $(BUILD)/libkbgen.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/model -o $@ $< $(BUILD)/libkbgen.a $(DEP_LIBS) $(ALL_LDFLAGS)
+
+$(BUILD)/gen/kb_tables.c: $(BUILD)/tools/compile-knowledge
+	@mkdir -p $(dir $@)
+	$(Q)$(BUILD)/tools/compile-knowledge > $@.tmp && mv $@.tmp $@
+
+$(KB_TABLES_OBJ): $(BUILD)/gen/kb_tables.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/model -c -o $@ $<
+
 $(BUILD)/tests/%: tests/%.c tests/testutil.h tests/cli_harness.h $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -123,6 +146,85 @@ run: $(BIN)
 	@echo "== env-doctor compose examples/compose/legacy"
 	@$(BIN) compose examples/compose/legacy || \
 	    echo "(exit status $$?: this example has errors on purpose)"
+
+# Fuzzing (docs/robustness.md): the libFuzzer targets tests/fuzz/fuzz_*.c,
+# built with clang under ASan + UBSan in build/fuzz (the library with
+# -fsanitize=fuzzer-no-link), each run FUZZ_SECONDS seconds with its
+# dictionary and its corpus (build/fuzz/corpus/<target>: seeds from
+# scripts/fuzz-seeds plus what the fuzzer adds); crashing inputs go to
+# build/fuzz/crashes/<target>/. Fails when any target finds a crash, a leak,
+# a timeout or runs out of memory. `make fuzz-smoke`: 5 seconds each (CI).
+FUZZ_TARGETS  := dockerfile shell compose apptainer config lint
+FUZZ_SECONDS  ?= 60
+FUZZ_CC       ?= clang
+FUZZ_BUILD    := build/fuzz
+FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzzers/fuzz_%)
+FUZZ_FLAGS    ?=
+
+.PHONY: fuzz fuzz-smoke fuzz-run
+fuzz:
+	@FUZZ_CC='$(FUZZ_CC)' scripts/bootstrap --fuzz-tools --check-or-install
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	    OPT='-O1 -g -fno-omit-frame-pointer' SANITIZE='$(FUZZ_SANITIZE)' \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz-run
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+
+# The regression test runs the fuzz target bodies (no clang needed).
+$(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
+$(BUILD)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -DED_LIBFUZZER -fsanitize=fuzzer -o $@ $< $(LIB) $(DEP_LIBS) -pthread
+
+# -max_len per target: longer inputs are cut.
+fuzz-run: $(FUZZ_BINS)
+	@scripts/fuzz-seeds $(BUILD)/corpus
+	@mkdir -p $(BUILD)/logs
+	@failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	    case $$t in config) len=4096 ;; shell) len=8192 ;; *) len=16384 ;; esac; \
+	    mkdir -p $(BUILD)/crashes/$$t; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    if $(BUILD)/fuzzers/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -rss_limit_mb=2048 -max_len=$$len -dict=tests/fuzz/$$t.dict \
+	        -artifact_prefix=$(CURDIR)/$(BUILD)/crashes/$$t/ -print_final_stats=1 $(FUZZ_FLAGS) \
+	        $(BUILD)/corpus/$$t >$(BUILD)/logs/fuzz_$$t.log 2>&1; then \
+	        grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' $(BUILD)/logs/fuzz_$$t.log | tail -1; \
+	    else \
+	        awk '/ERROR|invariant failed|runtime error|[Tt]imeout|out-of-memory/ { p = 1 } p' \
+	            $(BUILD)/logs/fuzz_$$t.log | head -n 80; \
+	        echo "fuzz_$$t FAILED: log $(BUILD)/logs/fuzz_$$t.log, input in $(BUILD)/crashes/$$t/"; \
+	        failed="$$failed $$t"; \
+	    fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi; \
+	echo "fuzz: $(words $(FUZZ_TARGETS)) targets, no crash, leak or timeout"
+
+# Benchmarks against the peers (bench/bench.py; not tests): BENCH_FLAGS adds
+# options, e.g. BENCH_FLAGS='--quick --no-peers'. Results: $(BUILD)/bench/results.md.
+BENCH_FLAGS ?=
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O2 -o $@ $<
+
+# The same objects linked statically, measured beside the default build
+# (skipped where static libraries or a static libc are missing).
+$(BUILD)/bench/env-doctor-static: $(CLI_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -static -o $@ $(CLI_OBJS) $(LIB) $(DEP_LIBS)
+
+bench: $(BIN) $(BUILD)/bench/gen $(BUILD)/bench/peak
+	@$(MAKE) --no-print-directory $(BUILD)/bench/env-doctor-static 2>/dev/null || \
+	    echo "bench: no static build of env-doctor; measuring the default build only" >&2
+	@python3 bench/bench.py --bin $(BIN) --gen $(BUILD)/bench/gen --peak $(BUILD)/bench/peak \
+	    --static-bin $(BUILD)/bench/env-doctor-static --work $(BUILD)/bench $(BENCH_FLAGS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -46,28 +46,56 @@ static bool heredoc_is_script(const sh_script *line)
     return sh_is_shell_program(sh_program(first)) && !sh_shell_payload(first);
 }
 
-static void add_script(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index,
-                       bool onbuild, const sh_script *script, bool direct, size_t base)
+/* One script a RUN runs: its commands become the stage's, in order. */
+typedef struct gpu_piece {
+    const df_instr *in;
+    size_t index;
+    bool onbuild;
+    const sh_script *script;
+    bool direct;
+    size_t base;
+} gpu_piece;
+
+static void add_script(gpu_builder *b, const df_instr *in, size_t index, bool onbuild,
+                       const sh_script *script, bool direct, size_t base)
 {
-    for (size_t i = 0; i < script->ncmds; i++) {
-        stage->cmds = ed_arena_push(b->arena, stage->cmds, stage->ncmds, sizeof *stage->cmds);
-        gpu_cmd *c = &stage->cmds[stage->ncmds++];
-        memset(c, 0, sizeof *c);
-        c->instr = in;
-        c->index = index;
-        c->stage = (size_t)(stage - b->model->stages);
-        c->onbuild = onbuild;
-        c->cmd = &script->cmds[i];
-        c->direct = direct;
-        c->base = base;
-        sh_pkgcmd *pkg = ed_arena_alloc(b->arena, sizeof *pkg);
-        if (sh_pkgcmd_parse(b->arena, c->cmd, pkg))
-            c->pkg = pkg;
-    }
+    b->pieces = ed_arena_push(b->arena, b->pieces, b->npieces, sizeof *b->pieces);
+    b->pieces[b->npieces++] = (gpu_piece){in, index, onbuild, script, direct, base};
 }
 
-static void add_exec_form(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index,
-                          bool onbuild)
+void gpu_finish_commands(gpu_builder *b, gpu_stage *stage)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->npieces; i++)
+        n += b->pieces[i].script->ncmds;
+    /* One array of the right size, not one grown command by command. */
+    stage->cmds = n ? ed_arena_calloc(b->arena, n, sizeof *stage->cmds) : NULL;
+    stage->ncmds = 0;
+    for (size_t i = 0; i < b->npieces; i++) {
+        const gpu_piece *p = &b->pieces[i];
+        for (size_t k = 0; k < p->script->ncmds; k++) {
+            gpu_cmd *c = &stage->cmds[stage->ncmds++];
+            c->instr = p->in;
+            c->index = p->index;
+            c->stage = (size_t)(stage - b->model->stages);
+            c->onbuild = p->onbuild;
+            c->cmd = &p->script->cmds[k];
+            c->direct = p->direct;
+            c->base = p->base;
+            /* Most commands are no package-manager call: keep a parse only when it is. */
+            sh_pkgcmd pkg;
+            if (sh_pkgcmd_parse(b->arena, c->cmd, &pkg)) {
+                sh_pkgcmd *kept = ed_arena_alloc(b->arena, sizeof *kept);
+                *kept = pkg;
+                c->pkg = kept;
+            }
+        }
+    }
+    b->pieces = NULL;
+    b->npieces = 0;
+}
+
+static void add_exec_form(gpu_builder *b, const df_instr *in, size_t index, bool onbuild)
 {
     const char **argv = ed_arena_calloc(b->arena, in->nargs + 1, sizeof *argv);
     size_t *starts = ed_arena_calloc(b->arena, in->nargs + 1, sizeof *starts);
@@ -78,25 +106,25 @@ static void add_exec_form(gpu_builder *b, gpu_stage *stage, const df_instr *in, 
         ends[i] = in->args[i].lend;
     }
     sh_script *script = sh_from_argv(b->arena, argv, starts, ends, in->nargs);
-    add_script(b, stage, in, index, onbuild, script, false, 0);
+    add_script(b, in, index, onbuild, script, false, 0);
 }
 
-void gpu_add_run(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index, bool onbuild)
+void gpu_add_run(gpu_builder *b, const df_instr *in, size_t index, bool onbuild)
 {
     if (in->nargs == 0)
         return;
     if (in->json) {
-        add_exec_form(b, stage, in, index, onbuild);
+        add_exec_form(b, in, index, onbuild);
         return;
     }
     const df_word *text = &in->args[0];
     sh_script *line = sh_parse(b->arena, text->text, text->len);
-    add_script(b, stage, in, index, onbuild, line, false, text->lstart);
+    add_script(b, in, index, onbuild, line, false, text->lstart);
     if (in->nheredocs == 0 || !heredoc_is_script(line))
         return;
     for (size_t i = 0; i < in->nheredocs; i++) {
         const df_heredoc *doc = &in->heredocs[i];
         sh_script *body = sh_parse(b->arena, doc->content, doc->content_len);
-        add_script(b, stage, in, index, onbuild, body, true, doc->body.start);
+        add_script(b, in, index, onbuild, body, true, doc->body.start);
     }
 }

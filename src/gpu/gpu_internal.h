@@ -8,10 +8,14 @@ typedef struct gpu_builder {
     ed_arena *arena;
     gpu_model *model;
     gpu_mode mode;
+    struct gpu_piece *pieces; /* the scripts of the stage being collected (commands.c) */
+    size_t npieces;
 } gpu_builder;
 
-/* commands.c: appends the commands of a RUN (in->kind == DF_RUN) to the stage. */
-void gpu_add_run(gpu_builder *b, gpu_stage *stage, const df_instr *in, size_t index, bool onbuild);
+/* commands.c: notes the scripts a RUN (in->kind == DF_RUN) runs ... */
+void gpu_add_run(gpu_builder *b, const df_instr *in, size_t index, bool onbuild);
+/* ... and makes their commands the stage's, once all its RUNs are noted. */
+void gpu_finish_commands(gpu_builder *b, gpu_stage *stage);
 
 /* intent.c: decides whether the stage (and its ONBUILD triggers) is meant
  * for a GPU (stages before it are decided already). */
@@ -27,8 +31,26 @@ void gpu_find_cuda_installs(gpu_builder *b, gpu_stage *stage);
 /* stages.c: fills every stage's consumers (all stages are built). */
 void gpu_find_consumers(gpu_builder *b);
 
+/* The model's private part, behind gpu_model.files: the requirements files
+ * read so far (requirements.c) and, per stage, the index of the variables
+ * its RUN scripts set (variables.c). */
+struct gpu_file;
+struct gpu_run_vars;
+struct gpu_files {
+    ed_arena *arena;
+    struct gpu_file *items;
+    size_t n;
+    struct gpu_run_vars *run_vars; /* one per stage, filled by gpu_index_run_vars */
+};
+
 /* requirements.c: an empty cache of requirements files, in the arena. */
 struct gpu_files *gpu_files_new(ed_arena *arena);
+
+/* variables.c: indexes the `export NAME=value` and bare `NAME=value`
+ * commands of the stage's RUN scripts (once its commands are collected), so
+ * that gpu_cmd_var finds what a RUN set before a command without rescanning
+ * the commands before it: linear, not quadratic, in a RUN's length. */
+void gpu_index_run_vars(gpu_builder *b, gpu_stage *stage);
 
 /* requirements.c: appends to items[0..*n) (an ed_arena_push array) the
  * option lines of the requirements files the command reads. */

@@ -167,8 +167,8 @@ bool gpu_cmd_index_config_unread(const gpu_model *m, const gpu_cmd *c)
         for (size_t i = s->stage->first; i < limit; i++)
             if (copies_config(&file->instrs[i], uv))
                 return true;
-        for (const gpu_cmd *e = s->cmds; e < s->cmds + s->ncmds && e != c; e++)
-            if (writes_config(e, uv))
+        for (size_t k = 0; k < s->ncmds && &s->cmds[k] != c; k++) /* cmds may be NULL */
+            if (writes_config(&s->cmds[k], uv))
                 return true;
     }
     return false;

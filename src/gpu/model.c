@@ -17,10 +17,11 @@ static void collect_commands(gpu_builder *b, gpu_stage *s)
         if (in->has_error)
             continue;
         if (in->kind == DF_RUN)
-            gpu_add_run(b, s, in, i, false);
+            gpu_add_run(b, in, i, false);
         else if (in->kind == DF_ONBUILD && in->trigger && in->trigger->kind == DF_RUN)
-            gpu_add_run(b, s, in->trigger, i, true);
+            gpu_add_run(b, in->trigger, i, true);
     }
+    gpu_finish_commands(b, s);
 }
 
 gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowledge, gpu_mode mode,
@@ -33,7 +34,7 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
     m->nstages = df->nstages;
     m->stages = ed_arena_calloc(arena, df->nstages ? df->nstages : 1, sizeof *m->stages);
     m->files = gpu_files_new(arena);
-    gpu_builder b = {arena, m, mode};
+    gpu_builder b = {.arena = arena, .model = m, .mode = mode};
     for (size_t i = 0; i < df->nstages; i++) {
         gpu_stage *s = &m->stages[i];
         s->stage = &df->stages[i];
@@ -45,6 +46,7 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
         else
             s->image = (kb_image_facts){.vendor = KB_VENDOR_UNKNOWN, .cuda = {-1, -1, -1}};
         collect_commands(&b, s);
+        gpu_index_run_vars(&b, s);
         gpu_find_builds(&b, s);
         gpu_find_cuda_installs(&b, s);
         gpu_decide_intent(&b, s);

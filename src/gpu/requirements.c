@@ -19,12 +19,6 @@ typedef struct gpu_file {
     sh_reqfile rf;
 } gpu_file;
 
-struct gpu_files {
-    ed_arena *arena;
-    gpu_file *items;
-    size_t n;
-};
-
 struct gpu_files *gpu_files_new(ed_arena *arena)
 {
     struct gpu_files *files = ed_arena_calloc(arena, 1, sizeof *files);

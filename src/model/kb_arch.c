@@ -13,6 +13,7 @@
 static const kb_field kb_horizon_fields[] = {
     KB_FIELD(kb_rule, "cuda", KB_F_VERSION, cuda, true),
     KB_META(kb_rule),
+    KB_DERIVED(kb_rule, KB_F_STR, reason), /* a horizon has none: stays NULL */
 };
 KB_SCHEMA(kb_horizon_schema, kb_rule, "horizon", kb_horizon_fields);
 
@@ -31,6 +32,7 @@ static const kb_field kb_target_fields[] = {
     KB_FIELD(kb_arch_target, "removed", KB_F_VERSION, removed, false),
     KB_FIELD(kb_arch_target, "note", KB_F_STR, note, false),
     KB_META(kb_arch_target),
+    KB_DERIVED(kb_arch_target, KB_F_STR, why),
 };
 KB_SCHEMA(kb_target_schema, kb_arch_target, "target", kb_target_fields);
 

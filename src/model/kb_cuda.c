@@ -85,8 +85,7 @@ static const kb_table kb_cuda_tables[] = {
     KB_LIST(KB_CUDA_FILE, "flavors", kb_flavor_schema, cuda_flavors, ncuda_flavors),
     KB_LIST(KB_CUDA_FILE, "os", kb_os_schema, cuda_os, ncuda_os),
     KB_LIST(KB_CUDA_FILE, "eol", kb_eol_schema, cuda_eol, ncuda_eol),
-    {KB_CUDA_FILE, "policy", NULL, 0, 0, false, kb_policy_tables,
-     sizeof kb_policy_tables / sizeof kb_policy_tables[0]},
+    KB_GROUP(KB_CUDA_FILE, "policy", kb_policy_tables),
 };
 
 static bool kb_cuda_finish(kb_ctx *ctx)
@@ -268,6 +267,14 @@ static void kb_absent(kb_verdict *v, const char *problem)
     }
 }
 
+/* Is a problem worth describing: the caller wants reasons (arena is not NULL)
+ * and it is the first one, the only one kept? Checks that only need the
+ * verdict (kb_os_fits, many per suggestion) skip the messages. */
+static bool kb_why(const kb_verdict *v, const ed_arena *arena)
+{
+    return arena && v->exists != KB_NO;
+}
+
 static void kb_unsure(kb_verdict *v)
 {
     if (v->exists == KB_YES)
@@ -282,7 +289,8 @@ static const char *kb_ranges_describe(ed_arena *arena, const kb_ranges *rs)
     return s;
 }
 
-/* Did NVIDIA publish <v>-<flavor>-<os>? */
+/* Did NVIDIA publish <v>-<flavor>-<os>? The problem is described in arena,
+ * or not at all when arena is NULL. */
 static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, const char *flavor,
                                 const char *os)
 {
@@ -299,14 +307,19 @@ static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, cons
     bool in_snapshot = rel != NULL;
     if (!rel) {
         if (kb_major_complete(k, v.major))
-            kb_absent(&out, ed_arena_printf(arena, "CUDA %d.%d was never released", v.major,
-                                            v.minor));
+            kb_absent(&out, kb_why(&out, arena) ? ed_arena_printf(arena,
+                                                                  "CUDA %d.%d was never released",
+                                                                  v.major, v.minor)
+                                                : NULL);
         kb_unsure(&out);
     } else if (v.patch < 0) {
         const kb_rule *r = &k->cuda_three_part;
         if (r->source && kb_solid(r->verified) && kb_at_or_after(v, r->cuda))
-            kb_absent(&out, ed_arena_printf(arena, "the two-part version %s does not exist: %s",
-                                            vs, r->reason));
+            kb_absent(&out, kb_why(&out, arena)
+                                ? ed_arena_printf(arena,
+                                                  "the two-part version %s does not exist: %s", vs,
+                                                  r->reason)
+                                : NULL);
         else if (!rel->two_part)
             kb_unsure(&out);
     } else {
@@ -315,10 +328,13 @@ static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, cons
             kb_unsure(&out);
         if (rel->npatches && v.patch > newest) {
             if (rel->final && kb_solid(rel->verified))
-                kb_absent(&out, ed_arena_printf(arena,
-                                                "CUDA %d.%d images end at %d.%d.%d (no %s was "
-                                                "published)",
-                                                v.major, v.minor, v.major, v.minor, newest, vs));
+                kb_absent(&out, kb_why(&out, arena)
+                                    ? ed_arena_printf(arena,
+                                                      "CUDA %d.%d images end at %d.%d.%d (no %s "
+                                                      "was published)",
+                                                      v.major, v.minor, v.major, v.minor, newest,
+                                                      vs)
+                                    : NULL);
             else
                 in_snapshot = false; /* a patch newer than the data */
         } else if ((rel->npatches == 0 && !rel->two_part) ||
@@ -332,7 +348,9 @@ static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, cons
     if (!flavor) {
         const kb_rule *g = &k->cuda_grammar;
         if (g->source && kb_solid(g->verified))
-            kb_absent(&out, ed_arena_printf(arena, "the tag has no flavor: %s", g->reason));
+            kb_absent(&out, kb_why(&out, arena)
+                                ? ed_arena_printf(arena, "the tag has no flavor: %s", g->reason)
+                                : NULL);
         kb_unsure(&out);
     } else if (!fl || !in_snapshot) {
         kb_unsure(&out);
@@ -343,11 +361,14 @@ static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, cons
         if (t != KB_NO && fl->partial.n && kb_ranges_has(&fl->partial, v) != KB_NO)
             t = KB_UNKNOWN; /* published for some OSes only */
         if (t == KB_NO && fl->closed && kb_solid(fl->verified))
-            kb_absent(&out, ed_arena_printf(arena, "no %s images for CUDA %s (%s)", flavor, vs,
-                                            fl->ends ? fl->ends
-                                                     : ed_arena_printf(arena, "published for %s",
-                                                                       kb_ranges_describe(
-                                                                           arena, &fl->versions))));
+            kb_absent(&out, !kb_why(&out, arena) ? NULL
+                            : fl->ends
+                                ? ed_arena_printf(arena, "no %s images for CUDA %s (%s)", flavor,
+                                                  vs, fl->ends)
+                                : ed_arena_printf(arena,
+                                                  "no %s images for CUDA %s (published for %s)",
+                                                  flavor, vs,
+                                                  kb_ranges_describe(arena, &fl->versions)));
         else if (t != KB_YES || !kb_solid(fl->verified))
             kb_unsure(&out);
     }
@@ -357,40 +378,46 @@ static kb_verdict kb_cuda_check(const kb *k, ed_arena *arena, kb_version v, cons
     if (!os) {
         const kb_rule *r = &k->cuda_os_suffix;
         if (r->source && kb_solid(r->verified) && kb_at_or_after(v, r->cuda))
-            kb_absent(&out, ed_arena_printf(arena, "the tag has no OS suffix: %s", r->reason));
+            kb_absent(&out, kb_why(&out, arena)
+                                ? ed_arena_printf(arena, "the tag has no OS suffix: %s", r->reason)
+                                : NULL);
         kb_unsure(&out);
     } else if (!o) {
         kb_unsure(&out);
     } else if (o->dropped.major >= 0 && kb_at_or_after(v, o->dropped) && kb_solid(o->verified)) {
         char ds[32];
-        kb_absent(&out, ed_arena_printf(arena, "no %s images from CUDA %s on", os,
-                                        kb_version_str(o->dropped, ds, sizeof ds)));
+        kb_absent(&out, kb_why(&out, arena)
+                            ? ed_arena_printf(arena, "no %s images from CUDA %s on", os,
+                                              kb_version_str(o->dropped, ds, sizeof ds))
+                            : NULL);
     } else if (!in_snapshot) {
         kb_unsure(&out);
     } else {
         kb_tri t = kb_ranges_has(&o->versions, v);
         if (t == KB_NO && o->closed && kb_solid(o->verified))
-            kb_absent(&out, ed_arena_printf(arena, "no %s images for CUDA %s (published for %s)",
-                                            os, vs, kb_ranges_describe(arena, &o->versions)));
+            kb_absent(&out, kb_why(&out, arena)
+                                ? ed_arena_printf(arena,
+                                                  "no %s images for CUDA %s (published for %s)",
+                                                  os, vs, kb_ranges_describe(arena, &o->versions))
+                                : NULL);
         else if (t != KB_YES || !kb_solid(o->verified))
             kb_unsure(&out);
     }
     return out;
 }
 
-static bool kb_os_fits(const kb *k, ed_arena *arena, kb_version target, const char *flavor,
-                       const char *os)
+static bool kb_os_fits(const kb *k, kb_version target, const char *flavor, const char *os)
 {
-    return kb_cuda_check(k, arena, target, flavor, os).exists == KB_YES;
+    return kb_cuda_check(k, NULL, target, flavor, os).exists == KB_YES;
 }
 
 /* An OS to suggest for target: the tag's own; else the closest of the same
  * distribution (the next newer first: ubuntu20.04 -> ubuntu22.04, then older
  * ones: ubuntu24.04 -> ubuntu22.04); else the newest Ubuntu that has it. */
-static const char *kb_suggest_os(const kb *k, ed_arena *arena, kb_version target,
-                                 const char *flavor, const char *os)
+static const char *kb_suggest_os(const kb *k, kb_version target, const char *flavor,
+                                 const char *os)
 {
-    if (os && kb_os_fits(k, arena, target, flavor, os))
+    if (os && kb_os_fits(k, target, flavor, os))
         return os;
     size_t prefix = 0, self = k->ncuda_os;
     while (os && os[prefix] >= 'a' && os[prefix] <= 'z')
@@ -405,12 +432,12 @@ static const char *kb_suggest_os(const kb *k, ed_arena *arena, kb_version target
                 break;
             const char *cand = k->cuda_os[pass == 0 ? self + n : self - n].os;
             if (strncmp(cand, os, prefix) == 0 && !isalpha((unsigned char)cand[prefix]) &&
-                kb_os_fits(k, arena, target, flavor, cand))
+                kb_os_fits(k, target, flavor, cand))
                 return cand;
         }
     for (size_t i = k->ncuda_os; i-- > 0;) {
         const char *cand = k->cuda_os[i].os;
-        if (strncmp(cand, "ubuntu", 6) == 0 && kb_os_fits(k, arena, target, flavor, cand))
+        if (strncmp(cand, "ubuntu", 6) == 0 && kb_os_fits(k, target, flavor, cand))
             return cand;
     }
     return NULL;
@@ -433,7 +460,7 @@ static const char *kb_cuda_suggest(const kb *k, ed_arena *arena, kb_version v,
             /* first the tag's own flavor, then its equivalents */
             if (pass == 0 ? cand != fl : cand == fl || cand->nvcc != fl->nvcc || cand->cudnn != fl->cudnn)
                 continue;
-            const char *o = kb_suggest_os(k, arena, target, cand->flavor, os);
+            const char *o = kb_suggest_os(k, target, cand->flavor, os);
             if (o)
                 return ed_arena_printf(arena, "%s-%s-%s", ts, cand->flavor, o);
         }

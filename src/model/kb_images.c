@@ -21,7 +21,8 @@ static const kb_field kb_token_fields[] = {
 };
 /* Token rules are part of their family entry: no source of their own. */
 static const kb_schema kb_token_schema = {"token rule", sizeof(kb_token_rule), kb_token_fields,
-                                          sizeof kb_token_fields / sizeof kb_token_fields[0], false};
+                                          sizeof kb_token_fields / sizeof kb_token_fields[0], false,
+                                          "kb_token_rule"};
 
 static const kb_field kb_family_fields[] = {
     KB_FIELD(kb_family, "family", KB_F_STR, family, true),

@@ -3,13 +3,22 @@
  *
  * Each module (kb_cuda.c, kb_images.c, ...) describes its tables as data
  * (kb_table + kb_schema: which YAML key fills which struct field) and may
- * check them once loaded (finish). kb_load.c owns libyaml and the loop. */
+ * check them once loaded (finish). kb_load.c owns libyaml and the loop.
+ *
+ * The same descriptions drive kb_emit.c, which writes a loaded knowledge
+ * base out as C initializers: at build time scripts/compile-knowledge loads
+ * the YAML files of rules/knowledge/ and emits $(BUILD)/gen/kb_tables.c,
+ * which kb_get (kb_builtin.c) returns without parsing anything at run
+ * time. So a schema
+ * must name every member of its struct that holds data, including what
+ * finish computes (KB_DERIVED); kb_emit checks that no member is left out. */
 #ifndef ENVDOCTOR_KB_INTERNAL_H
 #define ENVDOCTOR_KB_INTERNAL_H
 
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <yaml.h>
 
@@ -336,7 +345,7 @@ typedef enum kb_ftype {
 typedef struct kb_schema kb_schema;
 
 typedef struct kb_field {
-    const char *key;
+    const char *key;                /* NULL: derived, set by finish, not read from YAML */
     kb_ftype type;
     size_t off, off_n;
     bool required;
@@ -344,6 +353,7 @@ typedef struct kb_field {
     const char *const *names;       /* ENUM: accepted words, NULL-terminated */
     const int *values;              /* ENUM: their values (NULL: the index) */
     const kb_schema *sub;           /* SUBS */
+    const char *member, *nmember;   /* the C members at off and off_n ("pkg.name") */
 } kb_field;
 
 struct kb_schema {
@@ -352,6 +362,7 @@ struct kb_schema {
     const kb_field *fields;
     size_t nfields;
     bool entry;       /* a table entry: must carry source and verified */
+    const char *ctype; /* the C type ("kb_cuda_release") */
 };
 
 /* A top-level key of one file. A list fills an array in struct kb (off and
@@ -364,6 +375,7 @@ typedef struct kb_table {
     bool one;
     const struct kb_table *children;
     size_t nchildren;
+    const char *member, *nmember; /* the members of struct kb at off and off_n */
 } kb_table;
 
 typedef struct kb_ctx kb_ctx;
@@ -383,23 +395,48 @@ typedef struct kb_module {
 extern const kb_module kb_module_cuda, kb_module_images, kb_module_pytorch,
     kb_module_frameworks, kb_module_pypackages, kb_module_ospackages, kb_module_arch;
 
+/* Every module that owns tables, in loading order (kb_load.c). */
+extern const kb_module *const kb_modules[];
+extern const size_t kb_nmodules;
+
+/* Writes k as C source (kb_emit.c): one static array per table, and
+ * `const kb kb_builtin_tables` pointing at them. False, with a message in
+ * error[], when a schema leaves a member of its struct out. */
+bool kb_emit_c(const kb *k, FILE *out, char *error, size_t error_size);
+
+/* The compiled tables kb_get returns ($(BUILD)/gen/kb_tables.c). */
+extern const kb kb_builtin_tables;
+
 /* Helpers for the field tables. */
-#define KB_FIELD(T, k, ty, member, req) {k, ty, offsetof(T, member), 0, req, 0, NULL, NULL, NULL}
-#define KB_FIELD_DEF(T, k, ty, member, d) {k, ty, offsetof(T, member), 0, false, d, NULL, NULL, NULL}
+#define KB_FIELD(T, k, ty, member, req)                                                       \
+    {k, ty, offsetof(T, member), 0, req, 0, NULL, NULL, NULL, #member, NULL}
+#define KB_FIELD_DEF(T, k, ty, member, d)                                                     \
+    {k, ty, offsetof(T, member), 0, false, d, NULL, NULL, NULL, #member, NULL}
 #define KB_FIELD_N(T, k, ty, member, nmember, req)                                            \
-    {k, ty, offsetof(T, member), offsetof(T, nmember), req, 0, NULL, NULL, NULL}
+    {k, ty, offsetof(T, member), offsetof(T, nmember), req, 0, NULL, NULL, NULL, #member, #nmember}
 #define KB_FIELD_ENUM(T, k, member, req, d, names, values)                                    \
-    {k, KB_F_ENUM, offsetof(T, member), 0, req, d, names, values, NULL}
+    {k, KB_F_ENUM, offsetof(T, member), 0, req, d, names, values, NULL, #member, NULL}
 #define KB_FIELD_SUBS(T, k, member, nmember, schema)                                          \
-    {k, KB_F_SUBS, offsetof(T, member), offsetof(T, nmember), false, 0, NULL, NULL, schema}
+    {k, KB_F_SUBS, offsetof(T, member), offsetof(T, nmember), false, 0, NULL, NULL, schema,   \
+     #member, #nmember}
+/* A member not read from YAML: one finish() computes, or one this table leaves
+ * NULL/0; named so that the compiled tables keep it (see kb_emit.c). */
+#define KB_DERIVED(T, ty, member)                                                             \
+    {NULL, ty, offsetof(T, member), 0, false, 0, NULL, NULL, NULL, #member, NULL}
 #define KB_META(T)                                                                            \
     KB_FIELD(T, "source", KB_F_STR, source, true),                                            \
         KB_FIELD(T, "verified", KB_F_VERIFIED, verified, true)
 #define KB_SCHEMA(name, T, what, fields)                                                      \
-    static const kb_schema name = {what, sizeof(T), fields, sizeof fields / sizeof fields[0], true}
+    static const kb_schema name = {what, sizeof(T), fields, sizeof fields / sizeof fields[0], \
+                                   true, #T}
 #define KB_LIST(file, key, schema, member, nmember)                                           \
-    {file, key, &schema, offsetof(kb, member), offsetof(kb, nmember), false, NULL, 0}
-#define KB_ONE(file, key, schema, member) {file, key, &schema, offsetof(kb, member), 0, true, NULL, 0}
+    {file, key, &schema, offsetof(kb, member), offsetof(kb, nmember), false, NULL, 0, #member, \
+     #nmember}
+#define KB_ONE(file, key, schema, member)                                                     \
+    {file, key, &schema, offsetof(kb, member), 0, true, NULL, 0, #member, NULL}
+/* A mapping of named single entries (policy:). */
+#define KB_GROUP(file, key, children)                                                         \
+    {file, key, NULL, 0, 0, false, children, sizeof children / sizeof children[0], NULL, NULL}
 
 /* ---- Shared helpers ------------------------------------------------------ */
 

@@ -2,25 +2,25 @@
  * decoded into the compact C arrays of struct kb, driven by the table and
  * schema descriptions of the modules (kb_cuda.c, kb_images.c, ...). Unknown
  * keys, missing fields and bad values are errors with a file:line:column, so
- * a typo in the data fails the tests instead of silently losing a fact.
- *
- * kb_get keeps the process-wide instance: the one sanctioned piece of global
- * state in env-doctor, written once under call_once and read-only after. */
+ * a typo in the data fails the build (scripts/compile-knowledge runs this
+ * loader and writes the result out as C tables, see kb_emit.c) and the tests
+ * instead of silently losing a fact. The process-wide instance, kb_get, is
+ * those compiled tables (kb_builtin.c): no YAML is parsed at run time. */
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 #include "kb_internal.h"
 
 /* Every module that owns tables; the loader knows no table itself. */
-static const kb_module *const kb_modules[] = {
+const kb_module *const kb_modules[] = {
     &kb_module_cuda,        &kb_module_images,     &kb_module_pytorch, &kb_module_frameworks,
     &kb_module_pypackages,  &kb_module_ospackages, &kb_module_arch,
 };
 #define KB_NMODULES (sizeof kb_modules / sizeof kb_modules[0])
+const size_t kb_nmodules = KB_NMODULES;
 
 /* A schema has at most this many fields (checked when decoding). */
 #define KB_MAX_FIELDS 32
@@ -238,7 +238,7 @@ static bool kb_decode_map(kb_ctx *c, yaml_document_t *doc, const kb_schema *s, y
         if (!key)
             return false;
         size_t i = 0;
-        while (i < s->nfields && strcmp(s->fields[i].key, key) != 0)
+        while (i < s->nfields && (!s->fields[i].key || strcmp(s->fields[i].key, key) != 0))
             i++;
         if (i == s->nfields)
             return kb_fail(c, k, "unknown key '%s' in this %s", key, s->what);
@@ -282,7 +282,8 @@ static bool kb_decode_table(kb_ctx *c, yaml_document_t *doc, const kb_table *t, 
         c->kb->nentries++;
         return kb_decode_map(c, doc, t->schema, n, base + t->off);
     }
-    kb_field list = {t->key, KB_F_SUBS, t->off, t->off_n, false, 0, NULL, NULL, t->schema};
+    kb_field list = {t->key,  KB_F_SUBS, t->off,    t->off_n,  false,
+                     0,       NULL,      NULL,      t->schema, t->member, t->nmember};
     if (!kb_decode_list(c, doc, &list, n, base))
         return false;
     c->kb->nentries += *(size_t *)(base + t->off_n);
@@ -395,29 +396,4 @@ void kb_free(kb *k)
         ed_arena_free(k->arena);
         free(k);
     }
-}
-
-/* ---- The process-wide instance ------------------------------------------- */
-
-static once_flag kb_once = ONCE_FLAG_INIT;
-/* Written once by kb_init (under kb_once), read-only afterwards. */
-static const kb *kb_instance;
-/* What every question sees should the embedded data not load: no tables. */
-static const kb kb_nothing;
-
-static void kb_init(void)
-{
-    char error[512];
-    kb_instance = kb_load(kb_embedded, error, sizeof error);
-    if (!kb_instance) {
-        fprintf(stderr, "env-doctor: internal error: the knowledge base does not load: %s\n",
-                error);
-        kb_instance = &kb_nothing;
-    }
-}
-
-const kb *kb_get(void)
-{
-    call_once(&kb_once, kb_init);
-    return kb_instance;
 }

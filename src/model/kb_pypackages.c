@@ -25,6 +25,7 @@ static const kb_field kb_cuda_pkg_fields[] = {
     KB_FIELD(kb_cuda_pkg_entry, "note", KB_F_STR, pkg.note, false),
     KB_FIELD(kb_cuda_pkg_entry, "source", KB_F_STR, pkg.source, true),
     KB_FIELD(kb_cuda_pkg_entry, "verified", KB_F_VERIFIED, pkg.verified, true),
+    KB_DERIVED(kb_cuda_pkg_entry, KB_F_VERIFIED, pkg.knobs_verified),
 };
 KB_SCHEMA(kb_cuda_pkg_schema, kb_cuda_pkg_entry, "package", kb_cuda_pkg_fields);
 
