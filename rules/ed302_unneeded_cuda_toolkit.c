@@ -18,8 +18,9 @@ static bool prior_toolkit(ed_arena *arena, const gpu_stage *s, const gpu_toolkit
                           prior_nvcc *out)
 {
     for (const gpu_stage *p = s; p; p = p->parent) {
-        const gpu_toolkit *end = p == s ? before : p->toolkits + p->ntoolkits;
-        for (const gpu_toolkit *t = p->toolkits; t < end; t++)
+        /* toolkits is NULL when there are none: count, do not add to it */
+        size_t end = p == s ? (size_t)(before - p->toolkits) : p->ntoolkits;
+        for (const gpu_toolkit *t = p->toolkits; t && t < p->toolkits + end; t++)
             if (!t->onbuild && t->nvcc != KB_NO) {
                 out->what = ed_arena_printf(arena, "%s installed %s", t->req->raw_name,
                                             p == s ? "earlier in this stage" : "in the stage it is built FROM");

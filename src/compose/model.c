@@ -108,9 +108,11 @@ const char *cf_path_join(ed_arena *arena, const char *dir, const char *path)
 {
     if (!path)
         return NULL;
-    if (path[0] == '/' || !dir)
-        return path_clean(arena, path);
-    return path_clean(arena, ed_arena_printf(arena, "%s/%s", dir, path));
+    const char *joined = path[0] == '/' || !dir
+                             ? path_clean(arena, path)
+                             : path_clean(arena, ed_arena_printf(arena, "%s/%s", dir, path));
+    /* to the file readers "-" is standard input: a file named - is ./- */
+    return strcmp(joined, "-") == 0 ? "./-" : joined;
 }
 
 /* include: a path, or a list of paths and {path: ...} maps (path may be a

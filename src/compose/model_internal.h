@@ -67,7 +67,8 @@ void cf_apply_extends(cf_reader *r, cf_service *services, size_t n);
 bool cf_extends_other_file(cf_reader *r, const cf_service *s, const cf_text *service,
                            const cf_text *file, cf_service *base);
 
-/* Joins dir and path (path kept when absolute or dir is NULL/"."). */
+/* Joins dir and path (path kept when absolute or dir is NULL/"."); never
+ * "-", which the file readers take for standard input: "./-" instead. */
 const char *cf_path_join(ed_arena *arena, const char *dir, const char *path);
 /* The folder of a path ("." when it has none; NULL for "<stdin>"/NULL). */
 const char *cf_path_dir(ed_arena *arena, const char *path);

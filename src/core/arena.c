@@ -8,6 +8,28 @@
 
 enum { ARENA_ALIGN = 16, ARENA_BLOCK = 64 * 1024 };
 
+/* Under AddressSanitizer (make asan, make fuzz) the free part of a block is
+ * poisoned and every allocation is followed by a poisoned redzone, so that
+ * reading or writing past the end of one allocation is reported as it would
+ * be for malloc, not hidden inside the block. No effect on other builds. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+enum { ARENA_REDZONE = ARENA_ALIGN };
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+enum { ARENA_REDZONE = 0 };
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct block {
     struct block *next;
     size_t size;
@@ -41,6 +63,7 @@ void ed_arena_free(ed_arena *arena)
     struct block *b = arena->head;
     while (b) {
         struct block *next = b->next;
+        ARENA_UNPOISON(b->data, b->size);
         free(b);
         b = next;
     }
@@ -57,6 +80,7 @@ static struct block *new_block(size_t min_size)
         ed_out_of_memory();
     b->size = size;
     b->used = 0;
+    ARENA_POISON(b->data, size);
     return b;
 }
 
@@ -64,9 +88,10 @@ void *ed_arena_alloc(ed_arena *arena, size_t size)
 {
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX - ARENA_ALIGN)
+    if (size > SIZE_MAX - ARENA_ALIGN - ARENA_REDZONE)
         ed_out_of_memory();
-    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    size_t asked = size;
+    size = ((size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1)) + ARENA_REDZONE;
     struct block *b = arena->head;
     if (!b || b->size - b->used < size) {
         struct block *fresh = new_block(size);
@@ -84,7 +109,8 @@ void *ed_arena_alloc(ed_arena *arena, size_t size)
     void *p = b->data + b->used;
     b->used += size;
     arena->total += size;
-    memset(p, 0, size);
+    ARENA_UNPOISON(p, asked);
+    memset(p, 0, ARENA_REDZONE ? asked : size);
     return p;
 }
 

@@ -356,6 +356,10 @@ static void finish_instruction(parser *p, unsigned start_line, size_t first_sour
         }
     }
     in->end_line = p->line_no;
+    for (df_instr *t = in->trigger; t; t = t->trigger) { /* ONBUILD's covers the same lines */
+        t->end_line = in->end_line;
+        t->span = in->span;
+    }
     if (p->file->nerrors > nerrors_before)
         in->has_error = true;
 }

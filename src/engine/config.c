@@ -33,7 +33,8 @@ static size_t node_at(const cf_node *n)
     return start;
 }
 
-/* Writes "PATH:LINE:COL: message" and returns false. */
+/* Writes "PATH:LINE:COL: message" (control characters as spaces) and
+ * returns false. */
 static bool fail(loader *l, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(loader *l, size_t at, const char *fmt, ...)
 {
@@ -47,6 +48,11 @@ static bool fail(loader *l, size_t at, const char *fmt, ...)
         vsnprintf(l->err + n, l->errsize - (size_t)n, fmt, ap);
         va_end(ap);
     }
+    /* one line: values quoted from the file may hold line breaks and
+     * other control characters */
+    for (char *c = l->err; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
     return false;
 }
 

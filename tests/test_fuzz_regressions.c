@@ -1,0 +1,170 @@
+/* Every input a fuzzer once failed on (the files in
+ * tests/fuzz/regressions/<target>/, docs/robustness.md) runs again through
+ * the same fuzz target body, built here without clang or libFuzzer, plus a
+ * few fixed inputs so that each target body runs even when it has no
+ * regression yet. A crash, a leak (under `make asan` or `make valgrind`), a
+ * read of standard input or a broken invariant fails. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+
+#include "fuzz/fuzz_apptainer.c"
+#include "fuzz/fuzz_compose.c"
+#include "fuzz/fuzz_config.c"
+#include "fuzz/fuzz_dockerfile.c"
+#include "fuzz/fuzz_lint.c"
+#include "fuzz/fuzz_shell.c"
+
+#define REGRESSIONS "tests/fuzz/regressions"
+
+typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void run_text(fuzz_fn fn, const char *text)
+{
+    assert_int_equal(fn((const uint8_t *)text, strlen(text)), 0);
+}
+
+/* Runs every file of tests/fuzz/regressions/<target>/ (read before the
+ * target changes directory); returns how many. */
+static size_t run_regressions(const char *target, fuzz_fn fn)
+{
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/%s", REGRESSIONS, target);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            names = realloc(names, cap * sizeof *names);
+            assert_non_null(names);
+        }
+        names[n] = strdup(e->d_name);
+        assert_non_null(names[n]);
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        uint8_t *data = NULL;
+        size_t len = 0, room = 0, got;
+        do {
+            if (len == room) {
+                room = room ? 2 * room : 4096;
+                data = realloc(data, room);
+                assert_non_null(data);
+            }
+            got = fread(data + len, 1, room - len, f);
+            len += got;
+        } while (got > 0);
+        fclose(f);
+        print_message("  %s (%zu bytes)\n", path, len);
+        assert_int_equal(fn(data, len), 0);
+        free(data);
+        free(names[i]);
+    }
+    free(names);
+    return n;
+}
+
+static void test_dockerfile(void **state)
+{
+    (void)state;
+    run_regressions("dockerfile", fuzz_dockerfile);
+    run_text(fuzz_dockerfile, "");
+    run_text(fuzz_dockerfile, "# syntax=docker/dockerfile:1\nARG B=ubuntu\nFROM $B AS x\n"
+                              "RUN <<EOF\npip install torch\nEOF\nCOPY --from=x / /\n");
+}
+
+static void test_shell(void **state)
+{
+    (void)state;
+    run_regressions("shell", fuzz_shell);
+    run_text(fuzz_shell, "");
+    run_text(fuzz_shell, "pip install -r requirements.txt torch==2.5.1+cu124 --index-url "
+                         "https://download.pytorch.org/whl/cu124 && sh -c 'apt-get install -y "
+                         "cuda-toolkit-12-4=12.4.1-1'");
+    static const uint8_t argv[] = "conda\0install\0-c\0nvidia\0pytorch-cuda=12.4";
+    assert_int_equal(fuzz_shell(argv, sizeof argv), 0);
+}
+
+static void test_compose(void **state)
+{
+    (void)state;
+    run_regressions("compose", fuzz_compose);
+    run_text(fuzz_compose, "");
+    run_text(fuzz_compose, "services:\n  app:\n    image: nvidia/cuda:${CUDA_VERSION}-base\n"
+                           "    runtime: nvidia\n    build: {context: ., dockerfile: Dockerfile}\n"
+                           "x: &a {b: *a}\n");
+}
+
+static void test_apptainer(void **state)
+{
+    (void)state;
+    run_regressions("apptainer", fuzz_apptainer);
+    run_text(fuzz_apptainer, "");
+    run_text(fuzz_apptainer, "Bootstrap: docker\nFrom: {{ IMAGE }}\n\n%arguments\n  X=1\n"
+                             "%post\n  pip install torch\n%environment\n  export A=1\n");
+}
+
+static void test_config(void **state)
+{
+    (void)state;
+    run_regressions("config", fuzz_config);
+    run_text(fuzz_config, "");
+    run_text(fuzz_config, "ignore: [ED104]\nseverity: {ED210: error}\nimages:\n  gpu:\n"
+                          "    - {image: \"registry.corp/ml/cuda:12.4-*\", cuda: \"12.4.1\"}\n"
+                          "build-arg-matrix: {CUDA_VERSION: [11.8.0, 12.4.1]}\n");
+    run_text(fuzz_config, "ignore: 3\n");
+}
+
+static void test_lint(void **state)
+{
+    (void)state;
+    run_regressions("lint", fuzz_lint);
+    run_text(fuzz_lint, "");
+    /* every kind, with and without the matrix / second file */
+    static const char *const bodies[] = {
+        "FROM nvidia/cuda:${CUDA_VERSION}-runtime-ubuntu22.04\nRUN pip install torch\n",
+        "services:\n  a:\n    image: python:3.12\n    runtime: nvidia\n\f"
+        "services:\n  a:\n    gpus: all\n",
+        "Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n%post\n"
+        "  apt-get install -y nvidia-driver-535\n",
+    };
+    for (unsigned sel = 0; sel < 72; sel++) {
+        const char *body = bodies[sel % 3];
+        size_t len = strlen(body);
+        uint8_t *input = malloc(len + 1);
+        assert_non_null(input);
+        input[0] = (uint8_t)sel;
+        memcpy(input + 1, body, len);
+        assert_int_equal(fuzz_lint(input, len + 1), 0);
+        free(input);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dockerfile), cmocka_unit_test(test_shell),
+        cmocka_unit_test(test_compose),    cmocka_unit_test(test_apptainer),
+        cmocka_unit_test(test_config),     cmocka_unit_test(test_lint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
