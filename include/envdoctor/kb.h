@@ -43,12 +43,11 @@ typedef struct kb_version {
 
 /* ---- Loading ------------------------------------------------------------ */
 
-/* The knowledge base of the process, built on first use from the embedded
- * tables and read-only afterwards; safe to call from any thread (C11
- * call_once). This is env-doctor's one sanctioned piece of global state: an
- * immutable cache of compile-time data. Never NULL: should the embedded data
- * fail to load (a build defect the tests catch), the error goes to stderr
- * once and every question is answered "unknown". */
+/* The knowledge base of the process: C tables generated at build time from
+ * the YAML files in rules/knowledge (scripts/compile-knowledge runs the
+ * loader, with all its checks, and writes them), so there is no work at
+ * start-up; const data, safe from any thread. It is env-doctor's one sanctioned piece of
+ * global state, and it is immutable. Never NULL. */
 const kb *kb_get(void);
 
 /* One knowledge file: its name ("pytorch.yaml") and YAML text. */
