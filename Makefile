@@ -111,7 +111,7 @@ $(KB_TABLES_OBJ): $(BUILD)/gen/kb_tables.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/model -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h tests/cli_harness.h $(LIB)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h tests/cli_harness.h tests/rule_harness.h $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -DED_TEST_BIN='"$(abspath $(BIN))"' -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
