@@ -64,19 +64,43 @@ static const char *suggestion(ed_ctx *ctx, const gpu_stage *const *stages, size_
     return cuda.major < 0 ? NULL : images_cuda_image(ctx, cuda, flavor);
 }
 
-/* The stages built on the image of `use` that want a GPU; *why gets their
- * reasons, joined for the message. Returns how many. */
-static size_t gpu_stages(ed_ctx *ctx, const images_use *use, const gpu_stage **stages,
-                         const char **why)
+/* The GPU stages grouped by the stage at the root of their FROM chain (a
+ * counting sort), so that each image use looks only at the stages built on
+ * it: linear in the stages, not stages x uses. */
+typedef struct root_groups {
+    const gpu_stage **items; /* grouped by root stage index */
+    size_t *start;           /* group of root r: items[start[r] .. start[r + 1]) */
+} root_groups;
+
+static root_groups group_by_root(ed_ctx *ctx)
 {
     const gpu_model *m = ctx->gpu;
-    const char **reasons = ed_arena_calloc(ctx->arena, m->nstages, sizeof *reasons);
+    root_groups g;
+    g.items = ed_arena_calloc(ctx->arena, m->nstages + 1, sizeof *g.items);
+    g.start = ed_arena_calloc(ctx->arena, m->nstages + 2, sizeof *g.start);
+    for (size_t i = 0; i < m->nstages; i++)
+        g.start[m->stages[i].root->index + 2]++;
+    for (size_t r = 2; r < m->nstages + 2; r++)
+        g.start[r] += g.start[r - 1];
+    for (size_t i = 0; i < m->nstages; i++)
+        g.items[g.start[m->stages[i].root->index + 1]++] = &m->stages[i];
+    return g;
+}
+
+/* The stages built on the image of `use` that want a GPU, in stage order
+ * (in stages, room for the group); *why gets their reasons, joined for
+ * the message. Returns how many. */
+static size_t gpu_stages(ed_ctx *ctx, const root_groups *groups, const images_use *use,
+                         const gpu_stage **stages, const char **why)
+{
+    size_t root = use->stage->stage->index;
+    size_t from = groups->start[root], to = groups->start[root + 1];
+    const char **reasons = ed_arena_calloc(ctx->arena, to - from + 1, sizeof *reasons);
     size_t n = 0;
-    for (size_t i = 0; i < m->nstages; i++) {
-        const gpu_stage *s = &m->stages[i];
-        const char *reason = s->root == use->stage->stage ? stage_reason(ctx, s) : NULL;
+    for (size_t i = from; i < to; i++) {
+        const char *reason = stage_reason(ctx, groups->items[i]);
         if (reason) {
-            stages[n] = s;
+            stages[n] = groups->items[i];
             reasons[n++] = reason;
         }
     }
@@ -101,11 +125,13 @@ static ed_fix *image_fix(ed_ctx *ctx, const images_use *use, const char *image)
     return fix;
 }
 
-static void check_image(ed_ctx *ctx, const images_use *use)
+static void check_image(ed_ctx *ctx, const root_groups *groups, const images_use *use)
 {
-    const gpu_stage **stages = ed_arena_calloc(ctx->arena, ctx->gpu->nstages, sizeof *stages);
+    size_t root = use->stage->stage->index;
+    const gpu_stage **stages = ed_arena_calloc(
+        ctx->arena, groups->start[root + 1] - groups->start[root] + 1, sizeof *stages);
     const char *why;
-    size_t n = gpu_stages(ctx, use, stages, &why);
+    size_t n = gpu_stages(ctx, groups, use, stages, &why);
     if (n == 0)
         return;
     const char *flavor = "runtime";
@@ -137,9 +163,12 @@ static void check(ed_ctx *ctx)
 {
     size_t n;
     images_use *uses = images_uses(ctx, false, &n);
+    if (n == 0)
+        return;
+    root_groups groups = group_by_root(ctx);
     for (size_t i = 0; i < n; i++)
         if (uses[i].facts.vendor == KB_VENDOR_NONE)
-            check_image(ctx, &uses[i]);
+            check_image(ctx, &groups, &uses[i]);
 }
 
 ED_RULE(ed101){
