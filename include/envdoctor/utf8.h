@@ -14,4 +14,8 @@ unsigned ed_utf8_decode(const char *s, size_t len, size_t *width);
  * is valid UTF-8 already). */
 const char *ed_utf8_sanitize(ed_arena *arena, const char *s);
 
+/* s cut after max_chars characters, with "…" when it was longer (s itself
+ * when it is not): for text from a file quoted in a message. */
+const char *ed_utf8_abbrev(ed_arena *arena, const char *s, size_t max_chars);
+
 #endif

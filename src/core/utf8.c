@@ -58,3 +58,14 @@ const char *ed_utf8_sanitize(ed_arena *arena, const char *s)
     ed_buf_free(&out);
     return result;
 }
+
+const char *ed_utf8_abbrev(ed_arena *arena, const char *s, size_t max_chars)
+{
+    size_t len = strlen(s), at = 0;
+    for (size_t n = 0; at < len && n < max_chars; n++) {
+        size_t width;
+        ed_utf8_decode(s + at, len - at, &width);
+        at += width;
+    }
+    return at == len ? s : ed_arena_printf(arena, "%.*s\u2026", (int)at, s);
+}

@@ -216,6 +216,7 @@ static void unknown_instruction(node_ctx *c, size_t start, size_t end)
         }
     }
     df_span span = df_source_span(c->in, start, end);
+    kw = ed_utf8_abbrev(c->arena, kw, 40);
     if (best)
         df_add_error(c->file, c->arena, span, "unknown instruction: %s (did you mean %s?)", kw, best);
     else

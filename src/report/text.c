@@ -1,5 +1,9 @@
 /* The text format, for people and for editors that parse `file:line:col:`. */
+#include <string.h>
+
+#include "envdoctor/buf.h"
 #include "envdoctor/report.h"
+#include "envdoctor/utf8.h"
 
 #define BOLD "\033[1m"
 #define DIM "\033[2m"
@@ -13,6 +17,27 @@ static const char *severity_color(ed_severity s)
     return s == ED_SEV_ERROR ? RED : s == ED_SEV_WARNING ? YELLOW : CYAN;
 }
 
+/* Text from a file as the terminal may show it: an invalid UTF-8 byte or
+ * a control character (an escape sequence in a file must not reach the
+ * terminal) becomes U+FFFD; tabs stay. */
+static const char *clean(ed_arena *arena, const char *s, size_t len)
+{
+    ed_buf buf = ED_BUF_INIT;
+    for (size_t i = 0; i < len;) {
+        size_t width;
+        unsigned ch = ed_utf8_decode(s + i, len - i, &width);
+        if ((ch == 0xFFFD && width < 3) || (ch < 0x20 && ch != '\t') || ch == 0x7F ||
+            (ch >= 0x80 && ch < 0xA0))
+            ed_buf_adds(&buf, "\xEF\xBF\xBD");
+        else
+            ed_buf_add(&buf, s + i, width);
+        i += width;
+    }
+    const char *copy = ed_buf_to_arena(&buf, arena);
+    ed_buf_free(&buf);
+    return copy ? copy : "";
+}
+
 void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color)
 {
     ed_arena *arena = ed_arena_new();
@@ -20,13 +45,15 @@ void rep_text(FILE *out, const ed_file_result *files, size_t n, bool color)
         for (size_t k = 0; k < files[i].nfindings; k++) {
             const ed_finding *f = &files[i].findings[k];
             const char *sev = ed_severity_name(f->severity);
+            const char *path = clean(arena, files[i].path, strlen(files[i].path));
+            const char *message = clean(arena, f->message, strlen(f->message));
             if (color)
                 fprintf(out, BOLD "%s:%u:%u:" RESET " %s%s:" RESET " %s " DIM "[%s %s]%s" RESET "\n",
-                        files[i].path, f->begin.line, f->begin.column, severity_color(f->severity),
-                        sev, f->message, f->rule->id, f->rule->name, rep_combinations(arena, f));
+                        path, f->begin.line, f->begin.column, severity_color(f->severity), sev,
+                        message, f->rule->id, f->rule->name, rep_combinations(arena, f));
             else
-                fprintf(out, "%s:%u:%u: %s: %s [%s %s]%s\n", files[i].path, f->begin.line,
-                        f->begin.column, sev, f->message, f->rule->id, f->rule->name,
+                fprintf(out, "%s:%u:%u: %s: %s [%s %s]%s\n", path, f->begin.line,
+                        f->begin.column, sev, message, f->rule->id, f->rule->name,
                         rep_combinations(arena, f));
         }
     }
@@ -45,8 +72,10 @@ static void print_excerpt(FILE *out, const ed_source *src, const ed_finding *f, 
     if (end < start)
         end = start;
     fprintf(out, "%5u | ", f->begin.line);
-    for (size_t i = ls; i < le; i++)
-        fputc(src->data[i] == '\r' ? ' ' : src->data[i], out);
+    ed_arena *arena = ed_arena_new();
+    size_t text_end = le > ls && src->data[le - 1] == '\r' ? le - 1 : le;
+    fputs(clean(arena, src->data + ls, text_end - ls), out);
+    ed_arena_free(arena);
     fputs("\n      | ", out);
     for (size_t i = ls; i < start; i++)
         if (((unsigned char)src->data[i] & 0xC0) != 0x80)
