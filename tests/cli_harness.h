@@ -51,6 +51,21 @@ static inline void write_file(const char *name, const char *text)
     fclose(f);
 }
 
+/* Runs a shell command whose standard output and error go to stdout.txt
+ * and stderr.txt in the temporary directory, and collects them. */
+static inline run_result run_collecting(const char *cmd)
+{
+    int status = system(cmd);
+    run_result r;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    char path[512];
+    snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+    r.out = slurp(path);
+    snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
+    r.err = slurp(path);
+    return r;
+}
+
 /* Runs `env-doctor ARGS` in the temporary directory (or its subdirectory
  * `dir`) with `input` on stdin and the environment prefix `env`. */
 static inline run_result run_in(const char *dir, const char *env, const char *args, const char *input)
@@ -64,15 +79,7 @@ static inline run_result run_in(const char *dir, const char *env, const char *ar
              "cd %s/%s && env -u NO_COLOR %s %s %s %s <%s/stdin.txt >%s/stdout.txt 2>%s/stderr.txt",
              tmpdir, dir ? dir : ".", env ? env : "", wrapper ? wrapper : "", ED_TEST_BIN, args,
              tmpdir, tmpdir, tmpdir);
-    int status = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    char path[512];
-    snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
-    r.out = slurp(path);
-    snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
-    r.err = slurp(path);
-    return r;
+    return run_collecting(cmd);
 }
 
 static inline run_result run_env(const char *env, const char *args, const char *input)

@@ -261,7 +261,7 @@ static void test_exit_codes(void **state)
     done(&r);
 }
 
-static void test_large_file_quickly(void **state)
+static void test_large_file_refused(void **state)
 {
     make_dir("big");
     char path[600];
@@ -272,18 +272,12 @@ static void test_large_file_quickly(void **state)
     for (int i = 0; i < 9 * 1024 * 64; i++) /* 9 MB of services */
         fprintf(f, "  s%07d: {image: nginx}\n", i);
     fclose(f);
-    clock_t t0 = clock();
-    struct timespec w0, w1;
-    clock_gettime(CLOCK_MONOTONIC, &w0);
     run_result r = run_in("big", NULL, "compose", NULL);
-    clock_gettime(CLOCK_MONOTONIC, &w1);
-    (void)t0;
     assert_int_equal(r.status, 1);
-    assert_int_equal(lines_with(r.out, "compose.yaml:1:1: error: file is larger than 8 MB", "[ED001"),
+    assert_int_equal(lines_with(r.out, "compose.yaml:1:1: error: file is larger than the 8 MiB "
+                                       "limit: not linted (raise the limit with --max-file-size)",
+                                "[ED001"),
                      1);
-    double seconds = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
-    if (!getenv("ED_TEST_WRAPPER"))
-        assert_true(seconds < 2.0);
     done(&r);
 }
 
@@ -339,7 +333,7 @@ int main(void)
         cmocka_unit_test(test_env_file),
         cmocka_unit_test(test_linked_dockerfile),
         cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_large_file_quickly),
+        cmocka_unit_test(test_large_file_refused),
         cmocka_unit_test(test_examples),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

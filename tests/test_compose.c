@@ -24,7 +24,7 @@ static cf_compose *build_with(model *m, const char *path, const char *text, cons
     char *copy = ed_arena_strdup(m->a, text);
     ed_source_init(&m->src, m->a, path, copy, strlen(copy));
     m->y = cf_yaml_parse(m->a, &m->src, NULL);
-    cf_vars v = {vars, nvars};
+    cf_vars v = {vars, nvars, 0};
     m->c = cf_compose_build(m->a, &m->src, m->y, &v, kb_get());
     assert_non_null(m->c);
     return m->c;
@@ -1085,7 +1085,8 @@ static void test_lint_too_large(void **state)
     assert_int_equal(out.nfindings, 1);
     assert_string_equal(out.findings[0].rule->id, "ED001");
     assert_string_equal(out.findings[0].message,
-                        "file is larger than 8 MB (9437184 bytes): not parsed");
+                        "file is larger than the 8 MiB limit: not linted (raise the limit with "
+                        "--max-file-size)");
     assert_int_equal(out.findings[0].begin.line, 1);
     ed_arena_free(a);
 }

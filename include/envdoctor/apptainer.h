@@ -130,6 +130,16 @@ typedef struct ap_file {
 ap_file *ap_parse(const ed_source *src, ed_arena *arena, const char *const *build_args,
                   size_t nbuild_args);
 
+/* ap_parse that stops reading after the first section past max_sections
+ * (the engine's instruction limit: it reports the file as over it). */
+ap_file *ap_parse_bounded(const ed_source *src, ed_arena *arena, const char *const *build_args,
+                          size_t nbuild_args, size_t max_sections);
+
+/* {{ NAME }} substitution may add as many bytes as the file holds, plus
+ * this many: a file that names a long value many times would multiply
+ * itself, so the references past that are left as written (one error). */
+#define AP_SUBSTITUTION_SLACK ((size_t)64 << 10)
+
 /* The definition file a df_file was mapped from. Only for the df_file of an
  * ap_file (ed_ctx.dockerfile while an ED_KIND_APPTAINER file is linted). */
 const ap_file *ap_file_of(const df_file *dockerfile);

@@ -112,6 +112,9 @@ typedef struct cf_service {
 typedef struct cf_vars {
     const char *const *items;
     size_t n;
+    /* How deep ${...} may nest in a value (${A:-${B}} is 2); 0: 64. A
+     * deeper value is a shape error and is not interpolated. */
+    size_t max_depth;
 } cf_vars;
 
 /* A structural problem (a null service, services as a list, a string where a

@@ -130,6 +130,12 @@ typedef struct df_file {
  * result and parsing resumes at the next instruction. */
 df_file *df_parse(const ed_source *src, ed_arena *arena);
 
+/* df_parse that stops after the first instruction past max_instructions,
+ * or the first whose heredocs bring their count past max_heredocs (the
+ * engine's limits: it reports the file as over them and lints no more). */
+df_file *df_parse_bounded(const ed_source *src, ed_arena *arena, size_t max_instructions,
+                          size_t max_heredocs);
+
 /* BuildKit's instruction stage: the checks `docker build` makes after
  * parsing (argument counts, flags and their values, RUN --mount options,
  * FROM stage names, ONBUILD triggers, HEALTHCHECK, instructions before the

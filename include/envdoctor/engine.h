@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "envdoctor/arena.h"
+#include "envdoctor/limits.h"
 #include "envdoctor/source.h"
 
 struct df_file;
@@ -133,7 +134,12 @@ typedef struct ed_options {
     /* Files to read from memory instead of the disk (ed_read_source). */
     const ed_overlay *overlay;
     size_t noverlay;
+    /* Resource limits (limits.h); NULL: ed_default_limits. */
+    const ed_limits *limits;
 } ed_options;
+
+/* The options' limits, or the defaults (options may be NULL). */
+const ed_limits *ed_options_limits(const ed_options *options);
 
 /* What a rule sees while it runs. */
 typedef struct ed_ctx {
@@ -195,9 +201,6 @@ typedef struct ed_file_result {
 void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options *options,
                         ed_file_result *out);
 
-/* Compose files larger than this are not parsed (one ED001 finding). */
-#define ED_COMPOSE_MAX_BYTES ((size_t)8 << 20)
-
 /* Lints a Compose file: the ED_KIND_COMPOSE rules over its model (YAML and
  * shape errors as ED001), and each Dockerfile its services build, once, as
  * a Dockerfile of its own with the first such service's context and its
@@ -239,10 +242,13 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
                     const ed_options *options, ed_file_result *out);
 
 /* Reads a file the way the engine does: from options->overlay when it
- * holds the path, else from the disk (ed_source_read; "-" is standard
- * input). False, with a message in err, when it cannot be read. */
+ * holds the path, else from the disk (ed_source_read_limited with the
+ * options' max_file_size: a larger file gives a source with oversize set,
+ * which the lint reports as ED001; "-" is standard input). named_by_file:
+ * a path another file names (a Compose file's include:, build:), which must
+ * be a regular file. False, with a message in err, when it cannot be read. */
 bool ed_read_source(ed_source *src, ed_arena *arena, const ed_options *options, const char *path,
-                    const char *display_path, char *err, size_t errlen);
+                    const char *display_path, bool named_by_file, char *err, size_t errlen);
 
 /* The bytes to delete to remove the word at [start, end) of a command
  * tidily: its whole physical line when the word is alone on a continued

@@ -108,8 +108,17 @@ typedef enum cf_error_kind {
     CF_ERR_MERGE,     /* << with a value that is not a map or a list of maps */
 } cf_error_kind;
 
+/* Which cf_limits bound a CF_ERR_LIMIT error hit. */
+typedef enum cf_limit_hit {
+    CF_LIMIT_NONE,    /* not a limit (or out of memory) */
+    CF_LIMIT_DEPTH,   /* max_depth */
+    CF_LIMIT_ALIASES, /* max_nodes_expanded */
+    CF_LIMIT_BYTES,   /* max_bytes */
+} cf_limit_hit;
+
 typedef struct cf_error {
     cf_error_kind kind;
+    cf_limit_hit limit;
     /* Where: for syntax errors libyaml's problem position (reader errors: the
      * first byte of the offending UTF-8 sequence or character), end one
      * character further (== start at a line end or the end of the file); for

@@ -23,6 +23,10 @@ typedef struct ap_parser {
     /* physical lines: [line_start[i], line_end[i]) without the line ending */
     size_t *line_start, *line_end;
     size_t nlines;
+    /* {{ NAME }} substitution: bytes added so far, and the bound */
+    size_t substituted, max_substituted;
+    bool over_substituted; /* the bound was hit (reported once) */
+    size_t max_sections;   /* reading stops after the first section past it */
 } ap_parser;
 
 /* Appends a syntax error (file->dockerfile.errors). */

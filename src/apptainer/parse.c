@@ -5,6 +5,7 @@
  * values and section bodies, and the checks; last the Dockerfile view. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -231,7 +232,8 @@ static void read_structure(ap_parser *p)
 {
     open_stage os = {0};
     arg_range *ranges = NULL;
-    for (size_t li = 0; li < p->nlines; li++) {
+    size_t li = 0;
+    for (; li < p->nlines && p->file->nsections <= p->max_sections; li++) {
         if (starts_stage(p, li)) {
             close_stage(p, &os, &ranges, li, p->line_start[li]);
             open_new_stage(p, &os, li, true);
@@ -252,7 +254,7 @@ static void read_structure(ap_parser *p)
         os.section_open = true;
         os.section_line = li;
     }
-    close_stage(p, &os, &ranges, p->nlines, p->len);
+    close_stage(p, &os, &ranges, li, li < p->nlines ? p->line_start[li] : p->len);
 }
 
 /* --build-arg NAME=VALUE; anything else is not a build argument for Apptainer. */
@@ -313,6 +315,12 @@ static void sort_errors(ap_parser *p)
 ap_file *ap_parse(const ed_source *src, ed_arena *arena, const char *const *build_args,
                   size_t nbuild_args)
 {
+    return ap_parse_bounded(src, arena, build_args, nbuild_args, SIZE_MAX);
+}
+
+ap_file *ap_parse_bounded(const ed_source *src, ed_arena *arena, const char *const *build_args,
+                          size_t nbuild_args, size_t max_sections)
+{
     ap_file *f = ed_arena_alloc(arena, sizeof *f);
     f->src = src;
     f->dockerfile.src = src;
@@ -323,6 +331,9 @@ ap_file *ap_parse(const ed_source *src, ed_arena *arena, const char *const *buil
     p.src = src;
     p.data = src->data;
     p.len = src->len;
+    /* a few long values referenced many times could multiply the file */
+    p.max_substituted = src->len + AP_SUBSTITUTION_SLACK;
+    p.max_sections = max_sections;
     read_build_args(&p, build_args, nbuild_args);
     read_lines(&p);
     read_structure(&p);

@@ -179,15 +179,24 @@ void ap_text_add(ap_parser *p, ap_text_builder *b, const ap_stage *stage, size_t
             }
             continue;
         }
-        const char *value = ap_lookup(p, stage, d + ns, ne - ns);
-        if (!value) {
+        const char *value = NULL;
+        if (p->over_substituted) {
+            /* past the bound: left as written (reported once, at the first) */
+        } else if (!(value = ap_lookup(p, stage, d + ns, ne - ns))) {
             ap_error(p, k, me,
                      "build argument %.*s is not defined: give --build-arg %.*s=VALUE or "
                      "define it in %%arguments (apptainer build fails here)",
                      (int)(ne - ns), d + ns, (int)(ne - ns), d + ns);
+        } else if (p->substituted + strlen(value) > p->max_substituted) {
+            ap_error(p, k, me,
+                     "{{ }} substitution would more than double the file (%zu bytes added "
+                     "so far): this reference and the later ones are left as written",
+                     p->substituted);
+            p->over_substituted = true;
         } else {
             add_verbatim(p, b, i, k);
             add_value(p, b, value, k, me);
+            p->substituted += strlen(value);
             b->substituted = true;
             i = me;
         }

@@ -65,11 +65,13 @@ typedef struct cli_lint_options {
     bool unsafe_fixes;      /* --unsafe-fixes: and the unsafe ones */
     bool diff;              /* --diff: print the fixes as a diff, change nothing */
     bool stdout_taken;      /* standard output holds fixed text or a diff: reports go to stderr */
+    ed_limits limits;       /* --max-* (valid when limits_set) */
+    bool limits_set;
 } cli_lint_options;
 
 /* Parses --format, --output/-o, --failure-threshold, --no-fail, --gpu,
  * --no-inline-ignores, --show-source, --ignore, --config, --no-config,
- * --force-exclude, --stdin-filename or --color at argv[*i]: EXIT_CLEAN when it was one (advanced past),
+ * --force-exclude, --stdin-filename, --color or a --max-* limit at argv[*i]: EXIT_CLEAN when it was one (advanced past),
  * EXIT_USAGE after a usage message for a bad value, -1 when argv[*i] is
  * none of them. `--format F` starts a report (to standard output unless an
  * --output follows; at most one report goes to standard output); `--output

@@ -56,7 +56,7 @@ static const ed_source *read_input(cli_run *r, const char *path)
     ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
     char err[256];
     const char *display = cli_display_name(r, path);
-    if (!ed_read_source(src, r->arena, r->options, path, display, err, sizeof err)) {
+    if (!ed_read_source(src, r->arena, r->options, path, display, false, err, sizeof err)) {
         if (!r->quiet)
             fprintf(stderr, "env-doctor: %s: %s\n", display, err);
         r->unreadable = true;

@@ -133,6 +133,7 @@ int cli_lint_setup(ed_arena *arena, cli_lint_options *o, const char *const *buil
     /* single values: the command line over the config */
     options->gpu = o->gpu_set || !c || c->gpu < 0 ? o->gpu : c->gpu;
     options->no_inline_ignores = o->no_inline_ignores;
+    options->limits = o->limits_set ? &o->limits : NULL;
 
     /* build args: the config's first, so the command line's come later and win */
     size_t nconfig = c ? c->nbuild_args : 0;

@@ -35,7 +35,30 @@ typedef struct interp {
     const cf_vars *vars;
     ed_buf out;
     bool unknown;
+    size_t depth, max_depth; /* ${...} levels open, and how many may be */
 } interp;
+
+size_t cf_interpolation_max_depth(const cf_vars *vars)
+{
+    return vars && vars->max_depth ? vars->max_depth : 64;
+}
+
+size_t cf_interpolation_nesting(const char *s, size_t len)
+{
+    size_t depth = 0, deepest = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '$' && i + 1 < len && s[i + 1] == '$') {
+            i++;
+        } else if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+            if (++depth > deepest)
+                deepest = depth;
+            i++;
+        } else if (s[i] == '}' && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
 
 static void expand(interp *st, const char *s, size_t len);
 
@@ -134,7 +157,14 @@ static void expand(interp *st, const char *s, size_t len)
                 ed_buf_add(&st->out, s + i, len - i);
                 return;
             }
-            expand_braced(st, s + i + 2, end - i - 2, s + i, end + 1 - i);
+            if (st->depth >= st->max_depth) { /* too deep: kept as written (a shape error) */
+                st->unknown = true;
+                ed_buf_add(&st->out, s + i, end + 1 - i);
+            } else {
+                st->depth++;
+                expand_braced(st, s + i + 2, end - i - 2, s + i, end + 1 - i);
+                st->depth--;
+            }
             i = end + 1;
         } else if (i + 1 < len && name_start(s[i + 1])) {
             size_t n = 1;
@@ -161,7 +191,7 @@ const char *cf_interpolate_string(ed_arena *arena, const cf_vars *vars, const ch
     *unknown = false;
     if (!memchr(s, '$', len))
         return s[len] == '\0' ? s : ed_arena_strndup(arena, s, len);
-    interp st = {vars, ED_BUF_INIT, false};
+    interp st = {vars, ED_BUF_INIT, false, 0, cf_interpolation_max_depth(vars)};
     expand(&st, s, len);
     *unknown = st.unknown;
     const char *result = ed_buf_to_arena(&st.out, arena);

@@ -234,6 +234,32 @@ static void add_services(ed_arena *arena, cf_compose *c, cf_service *services, s
     }
 }
 
+/* A value whose ${...} nest deeper than the limit is a shape error (it is
+ * not interpolated). Walks the nodes as written, once each: an alias or a
+ * merged pair is checked where its anchor is written. */
+static void check_nesting(cf_reader *r, const cf_node *node, size_t max)
+{
+    if (node->target)
+        return;
+    if (node->kind == CF_SCALAR) {
+        size_t depth = node->value && memchr(node->value, '$', node->len)
+                           ? cf_interpolation_nesting(node->value, node->len)
+                           : 0;
+        if (depth > max)
+            cf_shape(r, node,
+                     "${...} nested %zu levels deep, over the limit of %zu: not interpolated "
+                     "(raise the limit with --max-interpolation-depth)",
+                     depth, max);
+    }
+    for (size_t i = 0; i < node->npairs; i++)
+        if (!node->pairs[i].merged) {
+            check_nesting(r, node->pairs[i].key, max);
+            check_nesting(r, node->pairs[i].value, max);
+        }
+    for (size_t i = 0; i < node->nitems; i++)
+        check_nesting(r, node->items[i], max);
+}
+
 void cf_read_documents(cf_reader *r, const cf_node *const *docs, size_t ndocs)
 {
     cf_compose *c = r->c;
@@ -243,6 +269,7 @@ void cf_read_documents(cf_reader *r, const cf_node *const *docs, size_t ndocs)
         const cf_node *doc = docs[d];
         if (cf_is_null(doc))
             continue;
+        check_nesting(r, doc, cf_interpolation_max_depth(&c->vars));
         if (doc->kind != CF_MAP) {
             cf_shape(r, doc, "a Compose file must be a mapping (services:, volumes:, ...), not %s",
                      a_type(doc));

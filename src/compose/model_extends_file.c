@@ -58,10 +58,12 @@ bool cf_extends_other_file(cf_reader *r, const cf_service *s, const cf_text *ser
     const char *path = cf_path_join(arena, r->c->dir, file->value);
     ed_source *src = ed_arena_alloc(arena, sizeof *src);
     char err[256];
-    if (!ed_source_read(src, arena, path, path, err, sizeof err) || src->len > ((size_t)8 << 20))
+    /* a regular file (not /dev/zero or a FIFO a hostile file may name), of
+     * the size any file is read with */
+    ed_read_limit limit = {ED_SOURCE_MAX_BYTES, true};
+    if (!ed_source_read_limited(src, arena, path, path, &limit, err, sizeof err) || src->oversize)
         return false;
-    cf_limits limits = {0, 0, (size_t)8 << 20};
-    cf_yaml *y = cf_yaml_parse(arena, src, &limits);
+    cf_yaml *y = cf_yaml_parse(arena, src, NULL);
     if (y->truncated) /* half a file: its services cannot be trusted */
         return false;
 

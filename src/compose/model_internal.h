@@ -37,6 +37,11 @@ const char *cf_vars_get(const cf_vars *vars, const char *name, size_t len);
 const char *cf_interpolate_string(ed_arena *arena, const cf_vars *vars, const char *s, size_t len,
                                   bool *unknown);
 
+/* How deep ${...} may nest with these variables (cf_vars.max_depth). */
+size_t cf_interpolation_max_depth(const cf_vars *vars);
+/* How deep ${...} nest in s[0..len) ($$ is a literal $). */
+size_t cf_interpolation_nesting(const char *s, size_t len);
+
 /* A shape error at the place node is written (model.c). */
 void cf_shape(cf_reader *r, const cf_node *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -125,8 +125,9 @@ cf_node *cf_alias_resolve(cf_builder *b, const char *name, size_t start, size_t 
     cf_yaml *y = b->y;
     y->alias_expansion = cf_sat_add(y->alias_expansion, target->expanded);
     if (y->alias_expansion > b->max_expanded) {
-        cf_add_error(b, CF_ERR_LIMIT, start, end, "alias expansion exceeds %zu nodes",
-                     b->max_expanded);
+        cf_error *e = cf_add_error(b, CF_ERR_LIMIT, start, end,
+                                   "alias expansion exceeds %zu nodes", b->max_expanded);
+        e->limit = CF_LIMIT_ALIASES;
         b->stopped = true;
         y->truncated = true;
     }

@@ -18,6 +18,7 @@ cf_error *cf_add_error(cf_builder *b, cf_error_kind kind, size_t start, size_t e
     e->message = ed_arena_vprintf(b->arena, fmt, ap);
     va_end(ap);
     e->kind = kind;
+    e->limit = CF_LIMIT_NONE;
     e->start = start;
     e->end = end < start ? start : end;
     e->related = CF_NO_POS;

@@ -23,7 +23,9 @@ cf_yaml *cf_yaml_parse(ed_arena *arena, const ed_source *src, const cf_limits *l
     b.base = src->text_start <= src->len ? src->text_start : src->len;
     b.cur_byte = b.base;
     if (limits && limits->max_bytes && src->len > limits->max_bytes) {
-        cf_add_error(&b, CF_ERR_LIMIT, 0, 0, "file is larger than %zu bytes", limits->max_bytes);
+        cf_error *e = cf_add_error(&b, CF_ERR_LIMIT, 0, 0, "file is larger than %zu bytes",
+                                   limits->max_bytes);
+        e->limit = CF_LIMIT_BYTES;
         y->truncated = true;
         return y;
     }

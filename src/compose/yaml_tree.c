@@ -171,8 +171,9 @@ static void collection_start(cf_builder *b, const yaml_event_t *ev, cf_kind kind
                                                        (const char *)tag)
                                    : ps;
     if (b->depth >= b->max_depth) {
-        cf_add_error(b, CF_ERR_LIMIT, start, cf_pos_next_char(b->src, start),
-                     "nesting deeper than %zu", b->max_depth);
+        cf_error *e = cf_add_error(b, CF_ERR_LIMIT, start, cf_pos_next_char(b->src, start),
+                                   "nesting deeper than %zu", b->max_depth);
+        e->limit = CF_LIMIT_DEPTH;
         b->stopped = true;
         b->y->truncated = true;
         return;

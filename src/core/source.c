@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "envdoctor/buf.h"
 
 static void build_line_index(ed_source *src, ed_arena *arena)
 {
@@ -35,47 +36,120 @@ void ed_source_init(ed_source *src, ed_arena *arena, const char *path,
     build_line_index(src, arena);
 }
 
-static bool read_stream(FILE *f, ed_buf *buf)
+/* Reads fd to its end, or until more than max bytes came (*over), into
+ * memory from the arena: one block of the expected size (a regular file's
+ * size), grown only when the file is longer than it said (it changed while
+ * read). False on a read error (errno set). */
+static bool read_fd(int fd, ed_arena *arena, size_t expected, size_t max, char **data,
+                    size_t *len, bool *over)
 {
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ed_buf_add(buf, chunk, n);
-    return !ferror(f);
+    size_t cap = expected ? expected + 1 : 65536, n = 0;
+    if (cap > max + 1)
+        cap = max + 1;
+    char *block = ed_arena_alloc(arena, cap + 1);
+    *over = false;
+    for (;;) {
+        if (n == cap) { /* longer than expected: grow, up to max + 1 */
+            if (cap > max) {
+                *over = true;
+                break;
+            }
+            size_t bigger = cap > max / 2 ? max + 1 : cap * 2;
+            char *grown = ed_arena_alloc(arena, bigger + 1);
+            memcpy(grown, block, n);
+            block = grown;
+            cap = bigger;
+        }
+        ssize_t got = read(fd, block + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return false;
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    if (n > max)
+        *over = true;
+    block[n] = '\0';
+    *data = block;
+    *len = n;
+    return true;
+}
+
+static void init_oversize(ed_source *src, ed_arena *arena, const char *name, size_t seen)
+{
+    ed_source_init(src, arena, ed_arena_strdup(arena, name), "", 0);
+    src->oversize = seen;
+}
+
+bool ed_source_read_limited(ed_source *src, ed_arena *arena, const char *file,
+                            const char *display_path, const ed_read_limit *limit, char *err,
+                            size_t errlen)
+{
+    const char *name = display_path ? display_path : file;
+    bool is_stdin = strcmp(file, "-") == 0;
+    /* O_NONBLOCK: opening a FIFO that has no writer must not wait for one */
+    int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    struct stat st;
+    size_t expected = 0;
+    if (fstat(fd, &st) == 0) {
+        const char *refused = S_ISDIR(st.st_mode) ? "is a directory"
+                              : limit->regular_only && !S_ISREG(st.st_mode)
+                                  ? "is not a regular file (a device, FIFO or socket)"
+                                  : NULL;
+        if (refused && !is_stdin) {
+            close(fd);
+            snprintf(err, errlen, "%s", refused);
+            return false;
+        }
+        if (S_ISREG(st.st_mode) && st.st_size > 0)
+            expected = (size_t)st.st_size;
+    }
+    if (!is_stdin) { /* reads wait for data again (a pipe's writer) */
+        int flags = fcntl(fd, F_GETFL);
+        if (flags >= 0)
+            fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    }
+    if (expected > limit->max_bytes) { /* not worth reading: its size says enough */
+        if (!is_stdin)
+            close(fd);
+        init_oversize(src, arena, name, expected);
+        return true;
+    }
+    char *data;
+    size_t len;
+    bool over;
+    bool ok = read_fd(fd, arena, expected, limit->max_bytes, &data, &len, &over);
+    int saved = errno;
+    if (!is_stdin)
+        close(fd);
+    if (!ok) {
+        snprintf(err, errlen, "read error: %s", strerror(saved));
+        return false;
+    }
+    if (over) {
+        init_oversize(src, arena, name, len);
+        return true;
+    }
+    ed_source_init(src, arena, ed_arena_strdup(arena, name), data, len);
+    return true;
 }
 
 bool ed_source_read(ed_source *src, ed_arena *arena, const char *file,
                     const char *display_path, char *err, size_t errlen)
 {
-    bool is_stdin = strcmp(file, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(file, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+    ed_read_limit limit = {ED_SOURCE_MAX_BYTES, false};
+    if (!ed_source_read_limited(src, arena, file, display_path, &limit, err, errlen))
+        return false;
+    if (src->oversize) {
+        snprintf(err, errlen, "file is larger than the %zu MiB limit", ED_SOURCE_MAX_BYTES >> 20);
         return false;
     }
-    if (!is_stdin) {
-        struct stat st;
-        if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-            fclose(f);
-            snprintf(err, errlen, "is a directory");
-            return false;
-        }
-    }
-    ed_buf buf = ED_BUF_INIT;
-    bool ok = read_stream(f, &buf);
-    int saved = errno;
-    if (!is_stdin)
-        fclose(f);
-    if (!ok) {
-        ed_buf_free(&buf);
-        snprintf(err, errlen, "read error: %s", strerror(saved));
-        return false;
-    }
-    size_t len = buf.len;
-    char *data = ed_arena_strndup(arena, buf.data ? buf.data : "", len);
-    ed_buf_free(&buf);
-    ed_source_init(src, arena, ed_arena_strdup(arena, display_path ? display_path : file),
-                   data, len);
     return true;
 }
 

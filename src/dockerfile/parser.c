@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,6 +32,9 @@ typedef struct parser {
 
     df_instr *instrs;
     size_t ninstrs, instrs_cap;
+    size_t nheredocs;
+    /* parsing stops once there are more instructions or heredocs than this */
+    size_t max_instructions, max_heredocs;
 } parser;
 
 static const char *const kind_names[] = {
@@ -351,6 +355,7 @@ static void finish_instruction(parser *p, unsigned start_line, size_t first_sour
         df_heredoc_list docs = {0};
         df_find_heredocs(p->arena, in->line, in->line_len, &docs);
         if (docs.n) {
+            p->nheredocs += docs.n;
             read_heredocs(p, in, &docs);
             in->span.end = p->last_end;
         }
@@ -367,7 +372,8 @@ static void finish_instruction(parser *p, unsigned start_line, size_t first_sour
 static void parse_lines(parser *p)
 {
     size_t ls, le;
-    while (next_line(p, &ls, &le)) {
+    while (p->ninstrs <= p->max_instructions && p->nheredocs <= p->max_heredocs &&
+           next_line(p, &ls, &le)) {
         if (p->line_no == 1 && ls == 0 && le >= 3 && memcmp(p->data, "\xEF\xBB\xBF", 3) == 0)
             ls = 3;
         bool comment = is_comment(p, ls, le);
@@ -408,6 +414,12 @@ static void parse_lines(parser *p)
 
 df_file *df_parse(const ed_source *src, ed_arena *arena)
 {
+    return df_parse_bounded(src, arena, SIZE_MAX, SIZE_MAX);
+}
+
+df_file *df_parse_bounded(const ed_source *src, ed_arena *arena, size_t max_instructions,
+                          size_t max_heredocs)
+{
     df_file *file = ed_arena_alloc(arena, sizeof *file);
     file->src = src;
     file->escape = '\\';
@@ -416,6 +428,8 @@ df_file *df_parse(const ed_source *src, ed_arena *arena)
     p.file = file;
     p.data = src->data;
     p.len = src->len;
+    p.max_instructions = max_instructions;
+    p.max_heredocs = max_heredocs;
 
     parse_lines(&p);
 

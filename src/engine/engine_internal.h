@@ -4,8 +4,21 @@
 
 #include "envdoctor/engine.h"
 
-/* A file that is not text gets one ED001 finding; true when it was not. */
-bool ed_reject_non_text(ed_ctx *ctx);
+struct df_file;
+
+/* Why env-doctor does not lint the file, or NULL: larger than the file
+ * size limit (src->oversize), not text, or a line longer than the line
+ * length limit; *at gets the offset the finding points at. */
+const char *ed_unlintable(ed_arena *arena, const ed_source *src, const ed_limits *limits,
+                          size_t *at);
+/* A file ed_unlintable refuses gets one ED001 finding and nothing else:
+ * true when it was refused. */
+bool ed_reject_unlintable(ed_ctx *ctx);
+/* A parsed Dockerfile (or an Apptainer file's Dockerfile view) with more
+ * instructions or heredocs than the limits gets one ED001 finding, at the
+ * first one over the limit, and is not linted: true then. `instructions`
+ * names them in the message ("instructions", "sections"). */
+bool ed_reject_over_limits(ed_ctx *ctx, const struct df_file *file, const char *instructions);
 /* Runs every rule that applies to ctx->kind and is not turned off. */
 void ed_run_rules(ed_ctx *ctx);
 

@@ -1,4 +1,5 @@
 /* Linting one file: front end, build model, every rule, sorted findings. */
+#include <stdint.h>
 #include <string.h>
 
 #include "envdoctor/dockerfile.h"
@@ -9,15 +10,74 @@
 #include "engine_internal.h"
 #include "suppress.h"
 
-/* A file that is not text gets one syntax-error finding and nothing else. */
-bool ed_reject_non_text(ed_ctx *ctx)
+const char *ed_unlintable(ed_arena *arena, const ed_source *src, const ed_limits *limits,
+                          size_t *at)
+{
+    char size[32];
+    if (src->oversize || src->len > limits->max_file_size) {
+        *at = 0;
+        return ed_arena_printf(arena,
+                               "file is larger than the %s limit: not linted (raise the limit "
+                               "with --max-file-size)",
+                               ed_limit_size_text(limits->max_file_size, size, sizeof size));
+    }
+    const char *why = ed_source_not_text(src, at);
+    if (why)
+        return why;
+    for (size_t i = 0; i < src->line_count; i++) {
+        size_t start = src->line_starts[i];
+        size_t end = i + 1 < src->line_count ? src->line_starts[i + 1] : src->len;
+        if (end - start > limits->max_line_length) {
+            *at = start;
+            return ed_arena_printf(arena,
+                                   "line %zu is %zu bytes long, over the %s limit: the file is "
+                                   "not linted (raise the limit with --max-line-length)",
+                                   i + 1, end - start,
+                                   ed_limit_size_text(limits->max_line_length, size, sizeof size));
+        }
+    }
+    return NULL;
+}
+
+bool ed_reject_unlintable(ed_ctx *ctx)
 {
     size_t at;
-    const char *why = ed_source_not_text(ctx->src, &at);
+    const char *why = ed_unlintable(ctx->arena, ctx->src, ed_options_limits(ctx->options), &at);
     if (!why)
         return false;
     ctx->rule = ed_rule_find("ED001");
-    ed_report(ctx, at, at + 1, "%s", why);
+    ed_report(ctx, at, at + (at < ctx->src->len), "%s", why);
+    return true;
+}
+
+bool ed_reject_over_limits(ed_ctx *ctx, const df_file *file, const char *instructions)
+{
+    const ed_limits *limits = ed_options_limits(ctx->options);
+    size_t at = SIZE_MAX;
+    const char *why = NULL;
+    if (file->ninstrs > limits->max_instructions) {
+        at = file->instrs[limits->max_instructions].span.start;
+        why = ed_arena_printf(ctx->arena,
+                              "more than %zu %s (the limit): the file is not linted (raise the "
+                              "limit with --max-instructions)",
+                              limits->max_instructions, instructions);
+    }
+    size_t heredocs = 0;
+    for (size_t i = 0; i < file->ninstrs && !why; i++) {
+        const df_instr *in = &file->instrs[i];
+        if (heredocs + in->nheredocs > limits->max_heredocs) {
+            at = in->heredocs[limits->max_heredocs - heredocs].word.span.start;
+            why = ed_arena_printf(ctx->arena,
+                                  "more than %zu heredocs (the limit): the file is not linted "
+                                  "(raise the limit with --max-heredocs)",
+                                  limits->max_heredocs);
+        }
+        heredocs += in->nheredocs;
+    }
+    if (!why)
+        return false;
+    ctx->rule = ed_rule_find("ED001");
+    ed_report(ctx, at, at + (at < ctx->src->len), "%s", why);
     return true;
 }
 
@@ -93,8 +153,12 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
     ctx.src = src;
     ctx.kind = ED_KIND_DOCKERFILE;
     ctx.options = options ? options : &no_options;
-    if (!ed_reject_non_text(&ctx)) {
-        df_file *file = df_parse(src, arena);
+    const ed_limits *limits = ed_options_limits(ctx.options);
+    df_file *file = ed_reject_unlintable(&ctx)
+                        ? NULL
+                        : df_parse_bounded(src, arena, limits->max_instructions,
+                                           limits->max_heredocs);
+    if (file && !ed_reject_over_limits(&ctx, file, "instructions")) {
         df_validate(file, arena);
         ctx.dockerfile = file;
         ctx.model = df_model_build(arena, ctx.dockerfile, ctx.options->build_args,

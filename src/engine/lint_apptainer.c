@@ -118,8 +118,12 @@ void ed_lint_apptainer(ed_arena *arena, const ed_source *src, const ed_options *
     ctx.src = src;
     ctx.kind = ED_KIND_APPTAINER;
     ctx.options = options ? options : &no_options;
-    if (!ed_reject_non_text(&ctx)) {
-        ap_file *file = ap_parse(src, arena, ctx.options->build_args, ctx.options->nbuild_args);
+    ap_file *file = ed_reject_unlintable(&ctx)
+                        ? NULL
+                        : ap_parse_bounded(src, arena, ctx.options->build_args,
+                                           ctx.options->nbuild_args,
+                                           ed_options_limits(ctx.options)->max_instructions);
+    if (file && !ed_reject_over_limits(&ctx, &file->dockerfile, "sections")) {
         ctx.dockerfile = &file->dockerfile;
         /* the build args went into {{ }} already: the view has no $VAR to fill */
         df_model *model = df_model_build(arena, ctx.dockerfile, NULL, 0);

@@ -99,7 +99,7 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
             char err[256];
             /* a missing Dockerfile is `docker compose build`'s error to give:
              * the service is just not linked */
-            if (!ed_read_source(src, r->arena, r->options, link->path, link->path, err,
+            if (!ed_read_source(src, r->arena, r->options, link->path, link->path, true, err,
                                 sizeof err))
                 return;
         } else {
@@ -122,6 +122,7 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
         opts.nimage_hints = r->options->nimage_hints;
         opts.overlay = r->options->overlay;
         opts.noverlay = r->options->noverlay;
+        opts.limits = r->options->limits;
         /* services that build it with other args: each set is a combination */
         if (link->path)
             opts.combinations = arg_sets(r->arena, c, link, &opts.ncombinations);
@@ -237,7 +238,7 @@ static void lint_includes(run *r, const cf_compose *c, int depth)
         ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
         char err[256];
         /* a missing include is docker compose's error to give */
-        if (!ed_read_source(src, r->arena, r->options, path, path, err, sizeof err))
+        if (!ed_read_source(src, r->arena, r->options, path, path, true, err, sizeof err))
             continue;
         const ed_source *one[1] = {src};
         lint_project(r, one, 1, depth + 1);
@@ -265,27 +266,20 @@ static void lint_project(run *r, const ed_source *const *files, size_t n, int de
     ctx.kind = ED_KIND_COMPOSE;
     ctx.options = r->options;
     const ed_rule *ed001 = ed_rule_find("ED001");
-    cf_limits limits = {0, 0, ED_COMPOSE_MAX_BYTES};
+    const ed_limits *lim = ed_options_limits(r->options);
+    cf_limits limits = {lim->max_yaml_depth, lim->max_yaml_aliases, 0};
     cf_compose *c = NULL;
     bool unreadable = false;
     for (size_t i = 0; i < n; i++) {
         size_t at;
-        const char *why = ed_source_not_text(files[i], &at);
-        ctx.rule = ed001;
-        if (files[i]->len > ED_COMPOSE_MAX_BYTES) {
-            ed_report(&ctx, base[i], base[i], "file is larger than 8 MB (%zu bytes): not parsed",
-                      files[i]->len);
-            unreadable = true;
-            continue;
-        }
+        const char *why = ed_unlintable(arena, files[i], lim, &at);
         if (why) {
-            ed_report(&ctx, base[i] + at, base[i] + at + 1, "%s", why);
+            ctx.rule = ed001;
+            ed_report(&ctx, base[i] + at, base[i] + at + (at < files[i]->len), "%s", why);
             unreadable = true;
             continue;
         }
         const ed_source *view = padded(arena, combined, files[i], base[i]);
-        /* the file's own size was checked above; its view may be longer */
-        limits.max_bytes = view->len > ED_COMPOSE_MAX_BYTES ? view->len : ED_COMPOSE_MAX_BYTES;
         cf_yaml *y = cf_yaml_parse(arena, view, &limits);
         cf_compose *one = cf_compose_build(arena, combined, y, &r->vars, r->knowledge);
         c = c ? cf_compose_merge(arena, c, one, r->knowledge) : one;
@@ -337,6 +331,7 @@ void ed_lint_compose_files(ed_arena *arena, const ed_source *const *files, size_
     r.knowledge = ed_knowledge(arena, r.options);
     r.vars.items = r.options->compose_vars;
     r.vars.n = r.options->ncompose_vars;
+    r.vars.max_depth = ed_options_limits(r.options)->max_interpolation_depth;
     if (nfiles)
         lint_project(&r, files, nfiles, 0);
     ed_file_result *all = ed_arena_calloc(arena, r.ncomposes + r.ndockerfiles + 1, sizeof *all);
