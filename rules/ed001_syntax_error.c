@@ -8,10 +8,19 @@
  * string where a list belongs). */
 static void check_compose(ed_ctx *ctx, const cf_compose *c)
 {
+    /* the flag that raises each limit (see limits.h) */
+    static const char *const raise[] = {
+        [CF_LIMIT_DEPTH] = " (raise the limit with --max-yaml-depth)",
+        [CF_LIMIT_ALIASES] = " (raise the limit with --max-yaml-aliases)",
+        [CF_LIMIT_BYTES] = " (raise the limit with --max-file-size)",
+    };
     for (size_t i = 0; i < c->nyamls; i++) {
         const cf_yaml *y = c->yamls[i];
-        for (size_t k = 0; k < y->nerrors; k++)
-            ed_report(ctx, y->errors[k].start, y->errors[k].end, "%s", y->errors[k].message);
+        for (size_t k = 0; k < y->nerrors; k++) {
+            const cf_error *e = &y->errors[k];
+            ed_report(ctx, e->start, e->end, "%s%s", e->message,
+                      e->kind == CF_ERR_LIMIT && raise[e->limit] ? raise[e->limit] : "");
+        }
     }
     for (size_t i = 0; i < c->nerrors; i++)
         ed_report(ctx, c->errors[i].start, c->errors[i].end, "%s", c->errors[i].message);
