@@ -189,6 +189,22 @@ static void test_ed101_item21_tensorflow_gpu_on_python(void **state)
                       "the CUDA the stage needs"});
 }
 
+/* The monolithic CUDA jaxlib (jax <= 0.4.29) is GPU intent; plain jaxlib is not. */
+static void test_ed101_monolithic_cuda_jaxlib(void **state)
+{
+    ed_file_result r = lint("FROM python:3.10\n"
+                            "RUN pip install jaxlib==0.4.26+cuda12.cudnn89 -f "
+                            "https://storage.googleapis.com/jax-releases/jax_cuda_releases.html\n");
+    expect_one(&r, "ED101", ED_SEV_ERROR,
+               (want){1, 6, 1, 17,
+                      "python:3.10 is a CPU-only image, but the stage installs "
+                      "jaxlib==0.4.26+cuda12.cudnn89" NO_CUDA
+                      "; use a CUDA base image (nvidia/cuda:<version>-runtime-<os>) that matches "
+                      "the CUDA the stage needs"});
+    r = lint("FROM python:3.10\nRUN pip install jaxlib==0.4.26\n");
+    expect_none(&r, "ED101");
+}
+
 static void test_ed101_item5_torchmetrics_is_not_torch(void **state)
 {
     ed_file_result r = lint("FROM python:3.12\nRUN pip install torchmetrics --index-url " CU124_INDEX "\n"
@@ -909,6 +925,7 @@ int main(void)
         T(test_ed101_item21_python_in_every_spelling),
         T(test_ed101_item21_other_cpu_images),
         T(test_ed101_item21_tensorflow_gpu_on_python),
+        T(test_ed101_monolithic_cuda_jaxlib),
         T(test_ed101_item5_torchmetrics_is_not_torch),
         T(test_ed101_item1_pip3_python_m_pip_and_uv),
         T(test_ed101_item24_index_from_env),

@@ -58,6 +58,9 @@ static const char *python_package_intent(gpu_builder *b, const gpu_cmd *c, const
         return ed_arena_printf(b->arena, "installs %s[%s]", name, r->extras[0]);
     if (strncmp(name, "jax-cuda", 8) == 0)
         return ed_arena_printf(b->arena, "installs %s", name);
+    /* the monolithic CUDA jaxlib of jax <= 0.4.29: jaxlib==0.4.26+cuda12.cudnn89 */
+    if (strcmp(name, "jaxlib") == 0 && r->pinned && strstr(r->pinned, "+cuda"))
+        return ed_arena_printf(b->arena, "installs jaxlib==%s", r->pinned);
     if (strcmp(name, "tensorflow") == 0 && has_extra(r, "and-cuda"))
         return "installs tensorflow[and-cuda]";
     if (strcmp(name, "tensorflow-gpu") == 0 || strncmp(name, "cupy-cuda", 9) == 0 ||
