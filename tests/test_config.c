@@ -204,7 +204,8 @@ static void test_key_errors(void **state)
                  "'failure-threshold'?)");
     expect_error("rules: {}\n",
                  "cfg/.env-doctor.yaml:1:1: unknown key 'rules' (expected ignore, severity, "
-                 "failure-threshold, gpu, build-args, images, exclude or build-arg-matrix)");
+                 "failure-threshold, gpu, build-args, images, exclude, build-arg-matrix or "
+                 "limits)");
     expect_error("images:\n  cpu_only: [python]\n",
                  "cfg/.env-doctor.yaml:2:3: unknown key 'cpu_only' in images (did you mean "
                  "'cpu-only'?)");
@@ -263,6 +264,29 @@ static void test_value_errors(void **state)
                  "cfg/.env-doctor.yaml:2:16: build arg CUDA_VERSION has no value (write \"\" for "
                  "an empty one)");
     expect_error("exclude: ['']\n", "cfg/.env-doctor.yaml:1:11: an exclude entry is empty");
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    assert_true(parse("limits:\n  max-file-size: 16M\n  max-instructions: 200000\n"
+                      "  max-yaml-depth: 1000\n"));
+    assert_int_equal(config.limits_given, (1u << 0) | (1u << 2) | (1u << 4));
+    assert_int_equal(config.limits.max_file_size, (size_t)16 << 20);
+    assert_int_equal(config.limits.max_instructions, 200000);
+    assert_int_equal(config.limits.max_yaml_depth, 1000);
+    expect_error("limits:\n  max-file-sise: 16M\n",
+                 "cfg/.env-doctor.yaml:2:3: unknown key 'max-file-sise' in limits (did you mean "
+                 "'max-file-size'?)");
+    expect_error("limits:\n  max-file-size: 16Q\n",
+                 "cfg/.env-doctor.yaml:2:18: bad max-file-size '16Q': expected a size in bytes, "
+                 "with K, M or G for KiB, MiB or GiB (e.g. 64M)");
+    expect_error("limits:\n  max-yaml-depth: 0\n",
+                 "cfg/.env-doctor.yaml:2:19: bad max-yaml-depth '0': expected a number from 1 to "
+                 "10000");
+    expect_error("limits: 16M\n",
+                 "cfg/.env-doctor.yaml:1:9: limits must be a map of limit: value (max-file-size: "
+                 "16M, ...), not a string");
 }
 
 static void test_type_errors(void **state)
@@ -952,6 +976,7 @@ int main(void)
         cmocka_unit_test_teardown(test_empty_and_unset, teardown),
         cmocka_unit_test_teardown(test_key_errors, teardown),
         cmocka_unit_test_teardown(test_value_errors, teardown),
+        cmocka_unit_test_teardown(test_limits, teardown),
         cmocka_unit_test_teardown(test_type_errors, teardown),
         cmocka_unit_test_teardown(test_yaml_syntax_error, teardown),
         cmocka_unit_test_teardown(test_load, teardown),

@@ -414,6 +414,34 @@ static void test_limit_flag_errors(void **state)
     }
 }
 
+/* limits: in .env-doctor.yaml, under the command line's flags */
+static void test_limits_in_the_configuration(void **state)
+{
+    (void)state;
+    make_dir("configured");
+    write_file("configured/.env-doctor.yaml", "limits:\n  max-instructions: 2\n");
+    write_file("configured/Dockerfile", "FROM ubuntu:22.04\nRUN true\nRUN true\n");
+    run_result r = run_bounded("dockerfile configured/Dockerfile --config "
+                               "configured/.env-doctor.yaml",
+                               NULL);
+    assert_int_equal(r.status, 1);
+    assert_line(r.out, "configured/Dockerfile:3:1: error: more than 2 instructions (the limit): "
+                       "the file is not linted (raise the limit with --max-instructions) [ED001 "
+                       "syntax-error]");
+    done(&r);
+    r = run_bounded("dockerfile configured/Dockerfile --config configured/.env-doctor.yaml "
+                    "--max-instructions 3",
+                    NULL);
+    assert_clean(&r);
+    done(&r);
+    /* a flag for another limit leaves the configuration's in place */
+    r = run_bounded("dockerfile configured/Dockerfile --config configured/.env-doctor.yaml "
+                    "--max-heredocs 5",
+                    NULL);
+    assert_int_equal(r.status, 1);
+    done(&r);
+}
+
 /* ---- pathological Dockerfiles ---- */
 
 static void test_deeply_nested_substitutions(void **state)
@@ -695,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_yaml_alias_bomb),
         cmocka_unit_test(test_interpolation_depth_limit),
         cmocka_unit_test(test_limit_flag_errors),
+        cmocka_unit_test(test_limits_in_the_configuration),
         cmocka_unit_test(test_deeply_nested_substitutions),
         cmocka_unit_test(test_ten_thousand_stages),
         cmocka_unit_test(test_invalid_utf8_everywhere),

@@ -14,6 +14,7 @@
  *         - registry.corp/ml/cuda-base         # NVIDIA, CUDA unknown
  *         - {image: "registry.corp/ml/cuda:12.4-*", cuda: "12.4.1", nvcc: true, cudnn: true}
  *     exclude: [third_party, "legacy/old-*.Dockerfile"]
+ *     limits: {max-file-size: 16M, max-instructions: 200000}  # as the --max-* flags
  *
  * Every key is optional; an empty file is an empty configuration. Anything
  * else (an unknown key, a wrong type, an unknown rule, a bad level or
@@ -67,6 +68,9 @@ typedef struct ed_config {
     /* exclude: globs relative to dir (see ed_config_excludes). */
     ed_config_exclude *excludes;
     size_t nexcludes;
+    /* limits: the values of those given (bit i: ed_limit_table[i]). */
+    ed_limits limits;
+    unsigned limits_given;
 } ed_config;
 
 /* The nearest configuration file: `.env-doctor.yaml` (else `.env-doctor.yml`)

@@ -33,8 +33,17 @@ typedef struct ed_limit_info {
 /* Every limit, in the order of ed_limits; NULL-flag terminated. */
 extern const ed_limit_info ed_limit_table[];
 
-/* The value of a limit in limits. */
+/* The value of a limit in limits, and setting it. */
 size_t ed_limit_value(const ed_limits *limits, const ed_limit_info *info);
+void ed_limit_set(ed_limits *limits, const ed_limit_info *info, size_t value);
+
+/* The limits given (bit i: ed_limit_table[i]) copied from `from` to `to`. */
+void ed_limits_merge(ed_limits *to, const ed_limits *from, unsigned given);
+
+/* The expected form of a limit's value, for error messages: "a size in
+ * bytes, with K, M or G for KiB, MiB or GiB (e.g. 64M)", "a number from 1
+ * to 10000". */
+const char *ed_limit_expected(const ed_limit_info *info, char *buf, size_t len);
 
 /* Parses a limit's value ("16M", "2048", "1G" for sizes; a count
  * otherwise) into *out; false when it is not a number from 1 to the

@@ -65,8 +65,8 @@ typedef struct cli_lint_options {
     bool unsafe_fixes;      /* --unsafe-fixes: and the unsafe ones */
     bool diff;              /* --diff: print the fixes as a diff, change nothing */
     bool stdout_taken;      /* standard output holds fixed text or a diff: reports go to stderr */
-    ed_limits limits;       /* --max-* (valid when limits_set) */
-    bool limits_set;
+    ed_limits limits;       /* --max-* values, those in limits_given */
+    unsigned limits_given;  /* bit i: ed_limit_table[i] was given */
 } cli_lint_options;
 
 /* Parses --format, --output/-o, --failure-threshold, --no-fail, --gpu,

@@ -82,20 +82,17 @@ int cli_lint_option(int argc, char **argv, int *i, cli_lint_options *o)
             return cli_usage_error("--failure-threshold takes error, warning, info or never");
         return EXIT_CLEAN;
     }
-    for (const ed_limit_info *l = ed_limit_table; l->flag; l++) {
+    for (unsigned k = 0; ed_limit_table[k].flag; k++) {
+        const ed_limit_info *l = &ed_limit_table[k];
         if (!cli_option_value(argc, argv, i, l->flag, &value))
             continue;
         size_t v;
+        char expected[96];
         if (!ed_limit_parse(l, value, &v))
-            return l->bytes ? cli_usage_error("%s takes a size in bytes, with K, M or G for KiB, "
-                                              "MiB or GiB (e.g. 64M)",
-                                              l->flag)
-                            : cli_usage_error("%s takes a number from 1 to %zu", l->flag,
-                                              l->ceiling);
-        if (!o->limits_set)
-            o->limits = ed_default_limits;
-        o->limits_set = true;
-        *(size_t *)(void *)((char *)&o->limits + l->offset) = v;
+            return cli_usage_error("%s takes %s", l->flag,
+                                   ed_limit_expected(l, expected, sizeof expected));
+        ed_limit_set(&o->limits, l, v);
+        o->limits_given |= 1u << k;
         return EXIT_CLEAN;
     }
     if (strcmp(argv[*i], "--no-fail") == 0) {

@@ -133,7 +133,15 @@ int cli_lint_setup(ed_arena *arena, cli_lint_options *o, const char *const *buil
     /* single values: the command line over the config */
     options->gpu = o->gpu_set || !c || c->gpu < 0 ? o->gpu : c->gpu;
     options->no_inline_ignores = o->no_inline_ignores;
-    options->limits = o->limits_set ? &o->limits : NULL;
+    /* limits: the defaults, the config's, then the command line's */
+    if ((c && c->limits_given) || o->limits_given) {
+        ed_limits *limits = ed_arena_alloc(arena, sizeof *limits);
+        *limits = ed_default_limits;
+        if (c)
+            ed_limits_merge(limits, &c->limits, c->limits_given);
+        ed_limits_merge(limits, &o->limits, o->limits_given);
+        options->limits = limits;
+    }
 
     /* build args: the config's first, so the command line's come later and win */
     size_t nconfig = c ? c->nbuild_args : 0;

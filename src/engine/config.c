@@ -22,7 +22,7 @@ typedef struct loader {
 
 static const char *const top_keys[] = {"ignore", "severity", "failure-threshold", "gpu",
                                        "build-args", "images", "exclude", "build-arg-matrix",
-                                       NULL};
+                                       "limits", NULL};
 static const char *const image_keys[] = {"cpu-only", "gpu", NULL};
 static const char *const gpu_image_keys[] = {"image", "cuda", "nvcc", "cudnn", NULL};
 
@@ -446,6 +446,38 @@ static bool read_exclude(loader *l, const cf_node *v)
 /* ---- the file ---- */
 
 /* The folder of a path: "." when it has none (and for standard input). */
+/* limits: {max-file-size: 16M, ...}: the --max-* flags without their dashes. */
+static bool read_limits(loader *l, const cf_node *v)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (; ed_limit_table[n].flag && n + 1 < sizeof names / sizeof *names; n++)
+        names[n] = ed_limit_table[n].flag + 2;
+    names[n] = NULL;
+    if (!need(l, v, CF_MAP, "limits", "a map of limit: value (max-file-size: 16M, ...)"))
+        return false;
+    for (size_t i = 0; i < v->npairs; i++) {
+        const cf_pair *p = &v->pairs[i];
+        if (!need_key(l, p->key))
+            return false;
+        int k = key_index(p->key->value, names);
+        if (k < 0)
+            return unknown_key(l, p->key, "limits", names);
+        const ed_limit_info *info = &ed_limit_table[k];
+        char expected[96];
+        ed_limit_expected(info, expected, sizeof expected);
+        if (!need(l, p->value, CF_SCALAR, names[k], expected))
+            return false;
+        size_t value;
+        if (!ed_limit_parse(info, p->value->value, &value))
+            return fail(l, node_at(p->value), "bad %s '%s': expected %s", names[k],
+                        p->value->value, expected);
+        ed_limit_set(&l->out->limits, info, value);
+        l->out->limits_given |= 1u << k;
+    }
+    return true;
+}
+
 static const char *dir_of(ed_arena *arena, const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -481,7 +513,8 @@ static bool read_root(loader *l, const cf_node *root)
         case 4: ok = read_build_args(l, p->value); break;
         case 5: ok = read_images(l, p->value); break;
         case 6: ok = read_exclude(l, p->value); break;
-        default: ok = read_matrix(l, p->value); break;
+        case 7: ok = read_matrix(l, p->value); break;
+        default: ok = read_limits(l, p->value); break;
         }
         if (!ok)
             return false;

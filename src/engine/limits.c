@@ -38,6 +38,27 @@ size_t ed_limit_value(const ed_limits *limits, const ed_limit_info *info)
     return *(const size_t *)(const void *)((const char *)limits + info->offset);
 }
 
+void ed_limit_set(ed_limits *limits, const ed_limit_info *info, size_t value)
+{
+    *(size_t *)(void *)((char *)limits + info->offset) = value;
+}
+
+void ed_limits_merge(ed_limits *to, const ed_limits *from, unsigned given)
+{
+    for (unsigned i = 0; ed_limit_table[i].flag; i++)
+        if (given & (1u << i))
+            ed_limit_set(to, &ed_limit_table[i], ed_limit_value(from, &ed_limit_table[i]));
+}
+
+const char *ed_limit_expected(const ed_limit_info *info, char *buf, size_t len)
+{
+    if (info->bytes)
+        snprintf(buf, len, "a size in bytes, with K, M or G for KiB, MiB or GiB (e.g. 64M)");
+    else
+        snprintf(buf, len, "a number from 1 to %zu", info->ceiling);
+    return buf;
+}
+
 bool ed_limit_parse(const ed_limit_info *info, const char *text, size_t *out)
 {
     if (!text || *text < '0' || *text > '9')
