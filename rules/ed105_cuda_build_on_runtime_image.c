@@ -80,10 +80,16 @@ static void report(ed_ctx *ctx, const gpu_stage *s, df_span span, const char *wh
 {
     const char *devel = devel_image(ctx, s);
     const char *builder = devel ? devel : "a CUDA -devel image";
-    ed_report(ctx, span.start, span.end,
-              "%s, but %s (%s) has no nvcc: compile it in a builder stage FROM %s and copy the "
-              "result into this stage",
-              what, s->root->base, image_kind(ctx, &s->image), builder);
+    if (ctx->kind == ED_KIND_APPTAINER) /* Apptainer's stages: Stage: and %files from */
+        ed_report(ctx, span.start, span.end,
+                  "%s, but %s (%s) has no nvcc: compile it in a build stage (From: %s, Stage: "
+                  "build) and copy the result in with `%%files from build`",
+                  what, s->root->base, image_kind(ctx, &s->image), builder);
+    else
+        ed_report(ctx, span.start, span.end,
+                  "%s, but %s (%s) has no nvcc: compile it in a builder stage FROM %s and copy "
+                  "the result into this stage",
+                  what, s->root->base, image_kind(ctx, &s->image), builder);
 }
 
 static void check_stage(ed_ctx *ctx, const gpu_stage *s)

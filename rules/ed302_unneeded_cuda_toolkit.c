@@ -171,9 +171,9 @@ static void report_redundant(ed_ctx *ctx, const gpu_stage *s, const gpu_toolkit 
 static void report_unused(ed_ctx *ctx, const gpu_toolkit *t)
 {
     ed_report(ctx, t->span.start, t->span.end,
-              "%s installs a CUDA toolkit, but neither this stage nor a stage built FROM or copying "
-              "from it compiles CUDA code: prebuilt CUDA wheels (torch, jax, cupy-cuda12x) bring their own "
-              "CUDA libraries",
+              "%s installs a CUDA toolkit, but neither this stage nor a stage built on it or "
+              "copying from it compiles CUDA code: prebuilt CUDA wheels (torch, jax, cupy-cuda12x) "
+              "bring their own CUDA libraries",
               t->req->raw_name);
 }
 

@@ -737,6 +737,22 @@ static void test_cpu_image_with_gpu_torch(void **state)
     assert_int_equal(r.nfindings, 0);
 }
 
+/* ED105 speaks of Apptainer's stages, not of Dockerfile ones. */
+static void test_cuda_build_on_runtime_image_wording(void **state)
+{
+    ed_file_result r = lint("Bootstrap: docker\n"
+                            "From: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n"
+                            "%post\n"
+                            "    nvcc -o /usr/local/bin/kernel kernel.cu\n");
+    const ed_finding *f = find(&r, "ED105");
+    assert_at(f, 4, 5, 9);
+    assert_string_equal(f->message,
+                        "nvcc is run, but nvidia/cuda:12.4.1-runtime-ubuntu22.04 (runtime flavor) "
+                        "has no nvcc: compile it in a build stage (From: "
+                        "nvidia/cuda:12.4.1-devel-ubuntu22.04, Stage: build) and copy the result "
+                        "in with `%files from build`");
+}
+
 /* An image tag written as is gets the tag fix; one that comes through
  * {{ NAME }} is a variable: the whole value, and no fix over the reference. */
 static void test_image_tag_fix_only_when_literal(void **state)
@@ -890,6 +906,7 @@ int main(void)
         cmocka_unit_test_teardown(test_files_labels_arguments_environment, teardown),
         cmocka_unit_test_teardown(test_post_commands_positions, teardown),
         cmocka_unit_test_teardown(test_gpu_rules_on_post, teardown),
+        cmocka_unit_test_teardown(test_cuda_build_on_runtime_image_wording, teardown),
         cmocka_unit_test_teardown(test_cpu_image_with_gpu_torch, teardown),
         cmocka_unit_test_teardown(test_image_tag_fix_only_when_literal, teardown),
         cmocka_unit_test_teardown(test_requirements_through_files, teardown),

@@ -298,7 +298,7 @@ static void test_ed301_host_tooling_is_info(void **state)
 /* ---- ED302 unneeded-cuda-toolkit ---- */
 
 #define UNUSED_TOOLKIT(name)                                                                       \
-    name " installs a CUDA toolkit, but neither this stage nor a stage built FROM or copying "    \
+    name " installs a CUDA toolkit, but neither this stage nor a stage built on it or copying " \
          "from it compiles CUDA code: prebuilt CUDA wheels (torch, jax, cupy-cuda12x) bring their " \
          "own CUDA libraries"
 
