@@ -132,7 +132,20 @@ asan:
 	$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
+# Every test program under valgrind's memcheck, and every env-doctor the tests
+# start (tests/run: ED_TEST_WRAPPER), as many programs at a time as there are
+# processors (TEST_JOBS=N: N). Fails on any memory error and on any block
+# still allocated at exit, reachable or not (--errors-for-leak-kinds=all), in
+# any of them; no suppressions. Installs valgrind when missing
+# (scripts/bootstrap --valgrind). Not under valgrind (docs/robustness.md,
+# "Valgrind"): the programs the tests start that are not ours (sh, git, patch,
+# pre-commit, python3, the SARIF Multitool), and three env-doctor runs whose
+# code other runs check: test_fix's writer killed by `ulimit -f`, test_cli's
+# run under strace, test_schemas' probe for the apptainer subcommand. Timing
+# bounds are not checked, and test_schemas lints the rule documentation's
+# examples in one run per kind, not one run each (each start costs a second).
 valgrind: $(BIN) $(TEST_BINS) test-tools
+	@scripts/bootstrap --valgrind --check-or-install
 	@VALGRIND=1 tests/run $(BUILD)
 
 run: $(BIN)

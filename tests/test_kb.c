@@ -1039,7 +1039,8 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Loading every table is a one-off cost per process; keep it small. */
+/* Loading every table is a one-off cost per process; keep it small (the
+ * bound is not checked under valgrind: tests/run sets ED_TEST_WRAPPER). */
 static void test_load_time(void **state)
 {
     (void)state;
@@ -1059,7 +1060,8 @@ static void test_load_time(void **state)
     }
     printf("knowledge base: %zu entries, load %.2f ms (best of %d), %.2f ms average\n", entries,
            best, RUNS, total / RUNS);
-    assert_true(best < 100.0);
+    if (!getenv("ED_TEST_WRAPPER"))
+        assert_true(best < 100.0);
 }
 
 /* ---- Main ----------------------------------------------------------------------------------- */
