@@ -4,16 +4,33 @@
 
 #include "compose_common.h"
 
+#include "envdoctor/buf.h"
+
 const char *compose_who(ed_arena *arena, const char *const *names, size_t n)
+{
+    return compose_who_more(arena, names, n, false);
+}
+
+const char *compose_who_more(ed_arena *arena, const char *const *names, size_t n, bool more)
 {
     if (n == 0)
         return "no service";
-    if (n == 1)
+    if (n == 1 && !more)
         return ed_arena_printf(arena, "service %s", names[0]);
-    char *out = ed_arena_printf(arena, "services %s", names[0]);
-    for (size_t i = 1; i < n; i++)
-        out = ed_arena_printf(arena, "%s%s%s", out, i + 1 == n ? " and " : ", ", names[i]);
-    return out;
+    /* one pass over the names: building it by repeated printf of the
+     * string so far is quadratic in the number of names */
+    ed_buf out = ED_BUF_INIT;
+    ed_buf_adds(&out, "services ");
+    ed_buf_adds(&out, names[0]);
+    for (size_t i = 1; i < n; i++) {
+        ed_buf_adds(&out, i + 1 == n && !more ? " and " : ", ");
+        ed_buf_adds(&out, names[i]);
+    }
+    if (more)
+        ed_buf_adds(&out, " and others");
+    const char *text = ed_buf_to_arena(&out, arena);
+    ed_buf_free(&out);
+    return text;
 }
 
 bool compose_same_site(const cf_node *a, const cf_node *b)

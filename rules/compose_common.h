@@ -14,6 +14,9 @@
 
 /* "service a", "services a and b", "services a, b and c". */
 const char *compose_who(ed_arena *arena, const char *const *names, size_t n);
+/* The same, followed by " and others" when more is true ("services a, b
+ * and others"), for lists cut short. */
+const char *compose_who_more(ed_arena *arena, const char *const *names, size_t n, bool more);
 
 /* Two nodes are the same written text (the same node reached twice through
  * an anchor, a merge key or extends). */
