@@ -1,6 +1,7 @@
 /* Inputs of a linting run, each linted by its kind (see inputs.h). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +33,86 @@ static const char *identity(cli_run *r, const char *path)
     return ed_arena_strdup(r->arena, real);
 }
 
+/* The files linted so far, by identity (real path). realpath costs a
+ * getcwd and a readlink per component of the path, so the set is keyed by
+ * device and inode (one stat) and a real path is resolved only when two
+ * paths name one inode (hard links, links, ./a and a). Paths that cannot be
+ * stat'ed (standard input, missing files) are keyed by their name. */
+typedef struct seen_file {
+    dev_t dev;
+    ino_t ino;
+    bool by_name;     /* no inode: keyed by a hash of the identity */
+    const char *path; /* as named */
+    const char *real; /* its identity, NULL until needed */
+} seen_file;
+
+struct cli_seen {
+    seen_file *slots; /* open addressing; path NULL: free */
+    size_t cap, n;
+};
+
+static size_t seen_hash(const seen_file *f, size_t cap)
+{
+    uint64_t h = ((uint64_t)f->dev * 0x9E3779B97F4A7C15u) ^ (uint64_t)f->ino;
+    h ^= h >> 29;
+    return (size_t)(h * 0xBF58476D1CE4E5B9u) & (cap - 1);
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return h;
+}
+
+static void seen_insert(cli_seen *set, const seen_file *f)
+{
+    size_t i = seen_hash(f, set->cap);
+    while (set->slots[i].path)
+        i = (i + 1) & (set->cap - 1);
+    set->slots[i] = *f;
+    set->n++;
+}
+
 /* Records the file as linted; false when it already was. */
 static bool first_time(cli_run *r, const char *path)
 {
-    const char *id = identity(r, path);
-    for (size_t i = 0; i < r->nseen; i++)
-        if (strcmp(r->seen[i], id) == 0)
-            return false;
-    r->seen = ed_arena_push(r->arena, r->seen, r->nseen, sizeof *r->seen);
-    r->seen[r->nseen++] = id;
+    if (!r->seen)
+        r->seen = ed_arena_alloc(r->arena, sizeof *r->seen);
+    cli_seen *set = r->seen;
+    seen_file f = {.path = path};
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
+        f.dev = st.st_dev;
+        f.ino = st.st_ino;
+    } else {
+        f.real = identity(r, path);
+        f.by_name = true;
+        f.ino = (ino_t)name_hash(f.real);
+    }
+    if (set->cap) {
+        for (size_t i = seen_hash(&f, set->cap); set->slots[i].path; i = (i + 1) & (set->cap - 1)) {
+            seen_file *o = &set->slots[i];
+            if (o->by_name != f.by_name || o->dev != f.dev || o->ino != f.ino)
+                continue;
+            if (!o->real)
+                o->real = identity(r, o->path);
+            if (!f.real)
+                f.real = identity(r, path);
+            if (strcmp(o->real, f.real) == 0)
+                return false;
+        }
+    }
+    if (set->n * 2 >= set->cap) {
+        cli_seen bigger = {.cap = set->cap ? set->cap * 2 : 16};
+        bigger.slots = ed_arena_calloc(r->arena, bigger.cap, sizeof *bigger.slots);
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i].path)
+                seen_insert(&bigger, &set->slots[i]);
+        *set = bigger;
+    }
+    seen_insert(set, &f);
     return true;
 }
 

@@ -160,10 +160,18 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk_folder(walker *w, const char *dir);
+static void walk_folder(walker *w, const char *dir, const char *dir_real);
+
+/* The real path of dir_real/name when name is not a symbolic link: the
+ * folder's real path joined with it, without asking the file system. */
+static bool join_real(char *out, const char *dir_real, const char *name)
+{
+    int n = snprintf(out, PATH_MAX, "%s/%s", strcmp(dir_real, "/") ? dir_real : "", name);
+    return n > 0 && n < PATH_MAX;
+}
 
 /* One entry of a folder: a file to keep, a folder to enter, or nothing. */
-static void visit(walker *w, const char *dir, char *name)
+static void visit(walker *w, const char *dir, const char *dir_real, char *name)
 {
     const char *path = strcmp(dir, ".") == 0 ? name : ed_arena_printf(w->arena, "%s/%s", dir, name);
     struct stat st;
@@ -184,8 +192,8 @@ static void visit(walker *w, const char *dir, char *name)
     char real[PATH_MAX];
     if (ignored) {
         /* nothing */
-    } else if (!realpath(path, real)) {
-        problem(w, path, strerror(errno));
+    } else if (!(link ? realpath(path, real) != NULL : join_real(real, dir_real, name))) {
+        problem(w, path, link ? strerror(errno) : strerror(ENAMETOOLONG));
     } else if (link && !inside_tree(w, real)) {
         w->out->skipped++; /* a link out of the tree */
     } else if (is_dir) {
@@ -194,7 +202,7 @@ static void visit(walker *w, const char *dir, char *name)
         else if (w->nsegs == MAX_DEPTH)
             problem(w, path, "too deeply nested; not entered");
         else
-            walk_folder(w, path);
+            walk_folder(w, path, ed_arena_strdup(w->arena, real));
     } else {
         ed_file_kind kind = kind_of(path, name);
         if (kind)
@@ -203,7 +211,7 @@ static void visit(walker *w, const char *dir, char *name)
     w->nsegs--;
 }
 
-static void walk_folder(walker *w, const char *dir)
+static void walk_folder(walker *w, const char *dir, const char *dir_real)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -223,7 +231,7 @@ static void walk_folder(walker *w, const char *dir)
     size_t nlevels = w->nlevels;
     push_gitignore(w, dir, ".gitignore");
     for (size_t i = 0; i < n; i++)
-        visit(w, dir, names[i]);
+        visit(w, dir, dir_real, names[i]);
     w->nlevels = nlevels;
 }
 
@@ -316,7 +324,7 @@ bool ed_scan(ed_arena *arena, const char *root, const ed_scan_options *options,
     size_t len = strlen(root);
     while (len > 1 && root[len - 1] == '/')
         len--;
-    walk_folder(&w, ed_arena_strndup(arena, root, len));
+    walk_folder(&w, ed_arena_strndup(arena, root, len), w.root_real);
     sort_and_dedupe(out);
     return true;
 }
