@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "envdoctor/scan.h"
+#include "envdoctor/strmap.h"
 #include "lint_main.h"
 #include "parallel.h"
 
@@ -173,57 +174,15 @@ static void compose_jobs(ed_arena *arena, scan *s, const ed_scan_result *found)
     }
 }
 
-/* A set of identities (real paths): open addressing on an FNV-1a hash. */
-typedef struct id_set {
-    const char **slots;
-    size_t cap, n;
-} id_set;
-
-static size_t id_slot(const id_set *set, const char *id)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-        h = (h ^ *p) * 0x100000001b3u;
-    size_t i = (size_t)h & (set->cap - 1);
-    while (set->slots[i] && strcmp(set->slots[i], id) != 0)
-        i = (i + 1) & (set->cap - 1);
-    return i;
-}
-
-static bool id_known(const id_set *set, const char *id)
-{
-    return set->cap && set->slots[id_slot(set, id)];
-}
-
-/* Adds id; false when it was there already. */
-static bool id_add(ed_arena *arena, id_set *set, const char *id)
-{
-    if (set->n * 2 >= set->cap) {
-        id_set bigger = {.cap = set->cap ? set->cap * 2 : 256};
-        bigger.slots = ed_arena_calloc(arena, bigger.cap, sizeof *bigger.slots);
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i])
-                bigger.slots[id_slot(&bigger, set->slots[i])] = set->slots[i];
-        bigger.n = set->n;
-        *set = bigger;
-    }
-    size_t i = id_slot(set, id);
-    if (set->slots[i])
-        return false;
-    set->slots[i] = id;
-    set->n++;
-    return true;
-}
-
 /* Moves a finished job's results into the main run: a file linted already
  * (a Dockerfile two projects build) is kept once. */
-static void collect(cli_run *r, const job *j, id_set *seen)
+static void collect(cli_run *r, const job *j, ed_strmap *seen)
 {
     r->unreadable |= j->unreadable;
     r->unknown_kind |= j->unknown_kind;
     for (size_t k = 0; k < j->nresults; k++) {
         const ed_file_result *res = &j->results[k];
-        if (res->path && !id_add(r->arena, seen, j->ids[k]))
+        if (res->path && !ed_strmap_add(r->arena, seen, j->ids[k], NULL))
             continue;
         r->results = ed_arena_push(r->arena, r->results, r->nresults, sizeof *r->results);
         r->results[r->nresults++] = *res;
@@ -259,7 +218,7 @@ static int lint_tree(cli_run *r, const cli_args *a)
     /* first the Compose projects, then the files none of them built */
     compose_jobs(r->arena, &s, &found);
     cli_parallel(s.njobs, workers, run_job, &s, show_progress);
-    id_set seen = {0};
+    ed_strmap seen = ED_STRMAP_INIT;
     for (size_t i = 0; i < s.njobs; i++)
         collect(r, &s.jobs[i], &seen);
 
@@ -268,7 +227,7 @@ static int lint_tree(cli_run *r, const cli_args *a)
     rest.njobs = 0;
     for (size_t i = 0; i < found.nfiles; i++) {
         const ed_scan_file *f = &found.files[i];
-        if (f->kind == ED_KIND_COMPOSE || id_known(&seen, f->real))
+        if (f->kind == ED_KIND_COMPOSE || ed_strmap_get(&seen, f->real, NULL))
             continue;
         job *j = add_job(r->arena, &rest, f->kind);
         add_path(j, f);

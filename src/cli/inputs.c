@@ -10,6 +10,7 @@
 #include "envdoctor/compose.h"
 #include "envdoctor/config.h"
 #include "envdoctor/filekind.h"
+#include "envdoctor/strmap.h"
 #include "inputs.h"
 
 const char *cli_display_name(const cli_run *r, const char *path)
@@ -58,14 +59,6 @@ static size_t seen_hash(const seen_file *f, size_t cap)
     return (size_t)(h * 0xBF58476D1CE4E5B9u) & (cap - 1);
 }
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 0x100000001b3u;
-    return h;
-}
-
 static void seen_insert(cli_seen *set, const seen_file *f)
 {
     size_t i = seen_hash(f, set->cap);
@@ -89,7 +82,7 @@ static bool first_time(cli_run *r, const char *path)
     } else {
         f.real = identity(r, path);
         f.by_name = true;
-        f.ino = (ino_t)name_hash(f.real);
+        f.ino = (ino_t)ed_str_hash(f.real);
     }
     if (set->cap) {
         for (size_t i = seen_hash(&f, set->cap); set->slots[i].path; i = (i + 1) & (set->cap - 1)) {

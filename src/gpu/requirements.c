@@ -68,16 +68,30 @@ static const gpu_file *load(const gpu_model *m, const char *path)
     return f;
 }
 
+/* Whether a build-context path exists, asked of the file system once per
+ * model: every rule that reads requirements files asks again. */
+static bool exists(const gpu_model *m, const char *path)
+{
+    struct gpu_files *files = m->files;
+    void *known;
+    if (ed_strmap_get(&files->exists, path, &known))
+        return known != NULL;
+    struct stat st;
+    bool found = stat(path, &st) == 0;
+    ed_strmap_add(files->arena, &files->exists, ed_arena_strdup(files->arena, path),
+                  found ? files : NULL);
+    return found;
+}
+
 /* The build-context path of a file the image sees at `path`. */
 static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_cmd *c,
                                 const char *path)
 {
     if (!m->context_dir)
         return NULL;
-    struct stat st;
     if (path[0] != '/') {
         const char *direct = ed_arena_printf(arena, "%s/%s", m->context_dir, path);
-        if (stat(direct, &st) == 0)
+        if (exists(m, direct))
             return direct;
     }
     /* COPY requirements.txt /app/  then  pip install -r /app/requirements.txt */
@@ -95,7 +109,7 @@ static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_c
         for (size_t k = 0; k + 1 < in->nargs; k++)
             if (strcmp(basename_of(in->args[k].text), basename_of(path)) == 0) {
                 const char *candidate = ed_arena_printf(arena, "%s/%s", m->context_dir, in->args[k].text);
-                if (stat(candidate, &st) == 0)
+                if (exists(m, candidate))
                     return candidate;
             }
     }
