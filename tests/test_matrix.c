@@ -277,7 +277,7 @@ static void test_kept_results_report_the_same(void **state)
     ed_arena *kept = ed_arena_new();
     ed_file_result copy[2];
     for (int i = 0; i < 2; i++)
-        ed_file_result_keep(kept, &r[i], &copy[i]);
+        ed_file_result_keep(kept, &r[i], false, &copy[i]);
     ed_arena_free(a);
     assert_null(copy[1].src);
     for (int f = 0; f < NFORMATS; f++) {

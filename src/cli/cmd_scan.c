@@ -37,8 +37,7 @@ typedef struct scan {
     job *jobs;
     size_t njobs;
     bool progress; /* a progress line on standard error */
-    /* one arena per worker thread for what the reports need of its jobs:
-     * a job's own arena (its models) is freed as soon as it is done */
+    /* one arena per worker thread for what the reports need of its jobs */
     ed_arena **keep;
 } scan;
 
@@ -53,29 +52,30 @@ static const char *identity(ed_arena *arena, const job *j, const char *path)
     return realpath(path, real) ? ed_arena_strdup(arena, real) : path;
 }
 
+/* A job's run allocates in its worker's arena, which keeps only what the
+ * reports need of each file (inputs.c lints every file in an arena of its
+ * own and frees it). */
 static void run_job(void *ctx, size_t i, unsigned worker)
 {
     scan *s = ctx;
     job *j = &s->jobs[i];
-    cli_run r = {.arena = ed_arena_new(),
+    ed_arena *keep = s->keep[worker];
+    cli_run r = {.arena = keep,
                  .options = s->main->options,
                  .env_file = s->args->env_file,
-                 .quiet = s->main->quiet};
+                 .quiet = s->main->quiet,
+                 .keep_sources = s->main->keep_sources};
     if (j->kind == ED_KIND_COMPOSE)
         cli_lint_compose_project(&r, j->paths, j->npaths);
     else
         cli_lint_path(&r, j->paths[0], j->kind);
-    ed_arena *keep = s->keep[worker];
     j->nresults = r.nresults;
-    j->results = ed_arena_calloc(keep, r.nresults ? r.nresults : 1, sizeof *j->results);
+    j->results = r.results;
     j->ids = ed_arena_calloc(keep, r.nresults ? r.nresults : 1, sizeof *j->ids);
-    for (size_t k = 0; k < r.nresults; k++) {
-        ed_file_result_keep(keep, &r.results[k], &j->results[k]);
+    for (size_t k = 0; k < r.nresults; k++)
         j->ids[k] = j->results[k].path ? identity(keep, j, j->results[k].path) : "";
-    }
     j->unreadable = r.unreadable;
     j->unknown_kind = r.unknown_kind;
-    ed_arena_free(r.arena);
 }
 
 static void show_progress(void *ctx, size_t done, size_t n)

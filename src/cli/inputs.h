@@ -28,6 +28,7 @@ typedef struct cli_run {
     bool unreadable;    /* an input could not be read */
     bool unknown_kind;  /* an input's kind could not be told */
     bool quiet;         /* say nothing on stderr (a later autofix pass) */
+    bool keep_sources;  /* keep every result's source, not only those with findings (--fix) */
     /* files linted so far (by identity), so a Dockerfile that a compose
      * file builds and that is also named is linted once */
     struct cli_seen *seen;

@@ -73,12 +73,13 @@ static const char *const *keep_args(ed_arena *to, args_map *map, const ed_combin
     return args;
 }
 
-void ed_file_result_keep(ed_arena *to, const ed_file_result *from, ed_file_result *out)
+void ed_file_result_keep(ed_arena *to, const ed_file_result *from, bool with_source,
+                         ed_file_result *out)
 {
     *out = *from;
     out->path = keep_str(to, from->path);
     out->gpu = NULL;
-    out->src = from->src && from->nfindings ? keep_source(to, from->src) : NULL;
+    out->src = from->src && (from->nfindings || with_source) ? keep_source(to, from->src) : NULL;
     out->findings = NULL;
     if (!from->nfindings)
         return;
