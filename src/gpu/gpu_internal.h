@@ -42,6 +42,7 @@ struct gpu_files {
     struct gpu_file *items;
     size_t n;
     ed_strmap exists; /* build-context paths stat'ed so far: non-NULL when they exist */
+    struct req_cache **reqs; /* per stage, per command: gpu_cmd_reqs's answer */
     struct gpu_run_vars *run_vars; /* one per stage, filled by gpu_index_run_vars */
 };
 
