@@ -1,4 +1,5 @@
 /* Walking a folder for the files to lint (see scan.h). */
+#define _DEFAULT_SOURCE /* DT_REG, DT_DIR in struct dirent */
 #define _XOPEN_SOURCE 700 /* realpath, lstat */
 #include <dirent.h>
 #include <errno.h>
@@ -155,9 +156,15 @@ static ed_file_kind kind_of(const char *path, const char *name)
     return kind;
 }
 
+/* One entry of a folder, with its type from the folder listing. */
+typedef struct entry {
+    char *name;
+    unsigned char type; /* DT_REG, DT_DIR, DT_LNK, ...; DT_UNKNOWN when the file system does not say */
+} entry;
+
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
 static void walk_folder(walker *w, const char *dir, const char *dir_real);
@@ -171,8 +178,13 @@ static bool join_real(char *out, const char *dir_real, const char *name)
 }
 
 /* One entry of a folder: a file to keep, a folder to enter, or nothing. */
-static void visit(walker *w, const char *dir, const char *dir_real, char *name)
+static void visit(walker *w, const char *dir, const char *dir_real, const entry *e)
 {
+    char *name = e->name;
+    /* a regular file whose name is not one of ours is nothing: no need to
+     * stat it (most files of a repository) */
+    if (e->type == DT_REG && !ed_kind_from_name(name) && !ed_name_may_be_apptainer(name))
+        return;
     const char *path = strcmp(dir, ".") == 0 ? name : ed_arena_printf(w->arena, "%s/%s", dir, name);
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -218,20 +230,23 @@ static void walk_folder(walker *w, const char *dir, const char *dir_real)
         problem(w, dir, strerror(errno));
         return;
     }
-    char **names = NULL;
+    entry *entries = NULL;
     size_t n = 0;
+    bool gitignore = false;
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        names = ed_arena_push(w->arena, names, n, sizeof *names);
-        names[n++] = ed_arena_strdup(w->arena, e->d_name);
+        gitignore |= strcmp(e->d_name, ".gitignore") == 0;
+        entries = ed_arena_push(w->arena, entries, n, sizeof *entries);
+        entries[n++] = (entry){ed_arena_strdup(w->arena, e->d_name), e->d_type};
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    qsort(entries, n, sizeof *entries, by_name);
     size_t nlevels = w->nlevels;
-    push_gitignore(w, dir, ".gitignore");
+    if (gitignore)
+        push_gitignore(w, dir, ".gitignore");
     for (size_t i = 0; i < n; i++)
-        visit(w, dir, dir_real, names[i]);
+        visit(w, dir, dir_real, &entries[i]);
     w->nlevels = nlevels;
 }
 
