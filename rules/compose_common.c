@@ -1,19 +1,38 @@
 /* Helpers shared by the Compose rules (ED401-ED411). */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "compose_common.h"
 
+#include "envdoctor/buf.h"
+
 const char *compose_who(ed_arena *arena, const char *const *names, size_t n)
+{
+    return compose_who_more(arena, names, n, false);
+}
+
+const char *compose_who_more(ed_arena *arena, const char *const *names, size_t n, bool more)
 {
     if (n == 0)
         return "no service";
-    if (n == 1)
+    if (n == 1 && !more)
         return ed_arena_printf(arena, "service %s", names[0]);
-    char *out = ed_arena_printf(arena, "services %s", names[0]);
-    for (size_t i = 1; i < n; i++)
-        out = ed_arena_printf(arena, "%s%s%s", out, i + 1 == n ? " and " : ", ", names[i]);
-    return out;
+    /* one pass over the names: building it by repeated printf of the
+     * string so far is quadratic in the number of names */
+    ed_buf out = ED_BUF_INIT;
+    ed_buf_adds(&out, "services ");
+    ed_buf_adds(&out, names[0]);
+    for (size_t i = 1; i < n; i++) {
+        ed_buf_adds(&out, i + 1 == n && !more ? " and " : ", ");
+        ed_buf_adds(&out, names[i]);
+    }
+    if (more)
+        ed_buf_adds(&out, " and others");
+    const char *text = ed_buf_to_arena(&out, arena);
+    ed_buf_free(&out);
+    return text;
 }
 
 bool compose_same_site(const cf_node *a, const cf_node *b)
@@ -23,11 +42,77 @@ bool compose_same_site(const cf_node *a, const cf_node *b)
     return a == b || (a->kind == b->kind && a->start == b->start && a->end == b->end);
 }
 
+/* ---- Sites reached from several services ---------------------------------- */
+
+/* qsort has no context argument: the indices to sort carry a pointer to
+ * the items with them. */
+typedef struct site_ref {
+    size_t index;
+    const compose_site *items;
+} site_ref;
+
+/* By site (kind, start, end: what compose_same_site compares), tag, then
+ * index, so that a group's items are together and in order. */
+static int by_site(const void *pa, const void *pb)
+{
+    size_t ia = ((const site_ref *)pa)->index, ib = ((const site_ref *)pb)->index;
+    const compose_site *a = &((const site_ref *)pa)->items[ia], *b = &((const site_ref *)pb)->items[ib];
+    if (a->node->kind != b->node->kind)
+        return a->node->kind < b->node->kind ? -1 : 1;
+    if (a->node->start != b->node->start)
+        return a->node->start < b->node->start ? -1 : 1;
+    if (a->node->end != b->node->end)
+        return a->node->end < b->node->end ? -1 : 1;
+    if (a->tag != b->tag)
+        return a->tag < b->tag ? -1 : 1;
+    return (ia > ib) - (ia < ib);
+}
+
+compose_groups compose_group_sites(ed_arena *arena, const compose_site *items, size_t n)
+{
+    compose_groups g = {ed_arena_calloc(arena, n ? n : 1, sizeof *g.later),
+                        ed_arena_calloc(arena, n ? n : 1, sizeof *g.next)};
+    site_ref *order = ed_arena_calloc(arena, n ? n : 1, sizeof *order);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        g.next[i] = SIZE_MAX;
+        if (items[i].node)
+            order[m++] = (site_ref){i, items};
+    }
+    if (m > 1)
+        qsort(order, m, sizeof *order, by_site);
+    for (size_t k = 1; k < m; k++) {
+        const compose_site *a = &items[order[k - 1].index], *b = &items[order[k].index];
+        if (a->tag == b->tag && compose_same_site(a->node, b->node)) {
+            g.next[order[k - 1].index] = order[k].index;
+            g.later[order[k].index] = true;
+        }
+    }
+    return g;
+}
+
+const char **compose_group_names(ed_arena *arena, const cf_compose *c, const compose_site *items,
+                                 const compose_groups *g, size_t first, size_t *n)
+{
+    const char **names = NULL;
+    *n = 0;
+    size_t last = SIZE_MAX;
+    for (size_t k = first; k != SIZE_MAX; k = g->next[k]) {
+        if (items[k].service == last)
+            continue;
+        last = items[k].service;
+        names = ed_arena_push(arena, names, *n, sizeof *names);
+        names[(*n)++] = c->services[last].name;
+    }
+    return names;
+}
+
 bool compose_reported(const ed_ctx *ctx, size_t start, size_t end)
 {
-    for (size_t i = 0; i < ctx->nfindings; i++)
-        if (ctx->findings[i].rule == ctx->rule && ctx->findings[i].start == start &&
-            ctx->findings[i].end == end)
+    /* rules run one after the other, each appending its findings: the
+     * running rule's are the last ones, not every rule's so far */
+    for (size_t i = ctx->nfindings; i-- > 0 && ctx->findings[i].rule == ctx->rule;)
+        if (ctx->findings[i].start == start && ctx->findings[i].end == end)
             return true;
     return false;
 }
@@ -73,48 +158,35 @@ const cf_node *compose_map_holding(const cf_compose *c, const cf_service *s, con
 
 /* ---- Device requests ------------------------------------------------------ */
 
-static bool same_device(const cf_device *a, const cf_device *b)
-{
-    return a->under_limits == b->under_limits && a->from_gpus == b->from_gpus &&
-           compose_same_site(a->node, b->node);
-}
-
-/* Service i has a device request written where d is. */
-static bool service_has(const cf_service *s, const cf_device *d)
-{
-    for (size_t k = 0; k < s->ndevices; k++)
-        if (same_device(&s->devices[k], d))
-            return true;
-    return false;
-}
-
 void compose_each_device(ed_ctx *ctx, bool limits, compose_device_visit visit)
 {
     const cf_compose *c = ctx->compose;
     if (!c)
         return;
-    for (size_t i = 0; i < c->nservices; i++) {
-        const cf_service *s = &c->services[i];
-        for (size_t k = 0; k < s->ndevices; k++) {
-            const cf_device *d = &s->devices[k];
+    /* every request of every service, in order; those written at one place
+     * (reached from several services) are visited once, at the first */
+    size_t n = 0;
+    for (size_t i = 0; i < c->nservices; i++)
+        n += c->services[i].ndevices;
+    compose_site *items = ed_arena_calloc(ctx->arena, n ? n : 1, sizeof *items);
+    const cf_device **devices = ed_arena_calloc(ctx->arena, n ? n : 1, sizeof *devices);
+    n = 0;
+    for (size_t i = 0; i < c->nservices; i++)
+        for (size_t k = 0; k < c->services[i].ndevices; k++) {
+            const cf_device *d = &c->services[i].devices[k];
             if (d->under_limits != limits || !d->node)
                 continue;
-            bool seen = false;
-            for (size_t j = 0; j < i && !seen; j++)
-                seen = service_has(&c->services[j], d);
-            for (size_t m = 0; m < k && !seen; m++)
-                seen = same_device(&s->devices[m], d);
-            if (seen)
-                continue;
-            const char **names = NULL;
-            size_t n = 0;
-            for (size_t j = i; j < c->nservices; j++)
-                if (j == i || service_has(&c->services[j], d)) {
-                    names = ed_arena_push(ctx->arena, names, n, sizeof *names);
-                    names[n++] = c->services[j].name;
-                }
-            visit(ctx, s, d, compose_who(ctx->arena, names, n));
+            devices[n] = d;
+            items[n++] = (compose_site){d->node, (unsigned)d->from_gpus, i};
         }
+    compose_groups g = compose_group_sites(ctx->arena, items, n);
+    for (size_t k = 0; k < n; k++) {
+        if (g.later[k])
+            continue;
+        size_t nnames;
+        const char **names = compose_group_names(ctx->arena, c, items, &g, k, &nnames);
+        visit(ctx, &c->services[items[k].service], devices[k],
+              compose_who(ctx->arena, names, nnames));
     }
 }
 

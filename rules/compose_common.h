@@ -14,10 +14,36 @@
 
 /* "service a", "services a and b", "services a, b and c". */
 const char *compose_who(ed_arena *arena, const char *const *names, size_t n);
+/* The same, followed by " and others" when more is true ("services a, b
+ * and others"), for lists cut short. */
+const char *compose_who_more(ed_arena *arena, const char *const *names, size_t n, bool more);
 
 /* Two nodes are the same written text (the same node reached twice through
  * an anchor, a merge key or extends). */
 bool compose_same_site(const cf_node *a, const cf_node *b);
+
+/* Nodes written once and reached from several services (an anchor, a merge
+ * key, extends): items, in service order, each the node a service reaches
+ * (NULL: none) with a tag (items with different tags never share a site);
+ * compose_group_sites groups the items whose nodes are the same site
+ * (compose_same_site), in O(n log n). */
+typedef struct compose_site {
+    const cf_node *node;
+    unsigned tag;
+    size_t service; /* the index of the item's service */
+} compose_site;
+
+typedef struct compose_groups {
+    bool *later;  /* later[i]: an earlier item has the same site */
+    size_t *next; /* next[i]: the next item with the same site, or SIZE_MAX */
+} compose_groups;
+
+compose_groups compose_group_sites(ed_arena *arena, const compose_site *items, size_t n);
+
+/* The names of the services of the items from `first` on along next (its
+ * group), each service once, in order; *n their number. */
+const char **compose_group_names(ed_arena *arena, const cf_compose *c, const compose_site *items,
+                                 const compose_groups *g, size_t first, size_t *n);
 
 /* The running rule already reported [start, end) (a node reached from
  * several places is reported once). */

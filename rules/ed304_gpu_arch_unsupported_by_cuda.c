@@ -382,10 +382,11 @@ static void check(ed_ctx *ctx)
     const gpu_model *m = ctx->gpu;
     if (!m || !ctx->model)
         return;
+    sys_toolkits tk = sys_find_toolkits(ctx->arena, m);
     for (size_t i = 0; i < m->nstages; i++) {
         const gpu_stage *s = &m->stages[i];
         sys_cuda cuda;
-        if (!sys_stage_cuda(ctx->arena, m, s, &cuda))
+        if (!sys_stage_cuda(ctx->arena, m, &tk, s, &cuda))
             continue;
         check_definitions(ctx, s, &cuda);
         for (size_t k = 0; k < s->ncmds; k++)

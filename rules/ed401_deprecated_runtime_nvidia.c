@@ -4,6 +4,7 @@
  * the NVIDIA container toolkit is installed. A service that sets
  * runtime: nvidia with NVIDIA_* variables is a working setup on such a
  * daemon: this warning is all env-doctor says about it. */
+#include <stdint.h>
 #include <string.h>
 
 #include "compose_common.h"
@@ -120,32 +121,28 @@ static void check(ed_ctx *ctx)
     const cf_compose *c = ctx->compose;
     if (!c)
         return;
+    /* a runtime written once and used by several services (an anchor, a
+     * merge key, extends) is reported once */
+    compose_site *sites = ed_arena_calloc(ctx->arena, c->nservices ? c->nservices : 1,
+                                          sizeof *sites);
     for (size_t i = 0; i < c->nservices; i++) {
         const cf_service *s = &c->services[i];
-        if (!compose_runtime_nvidia(s))
+        sites[i] = (compose_site){compose_runtime_nvidia(s) ? s->runtime->value : NULL, 0, i};
+    }
+    compose_groups g = compose_group_sites(ctx->arena, sites, c->nservices);
+    for (size_t i = 0; i < c->nservices; i++) {
+        const cf_service *s = &c->services[i];
+        if (!compose_runtime_nvidia(s) || g.later[i])
             continue;
-        /* a runtime written once and used by several services (an anchor,
-         * a merge key, extends) is reported once */
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = compose_runtime_nvidia(&c->services[j]) &&
-                   compose_same_site(c->services[j].runtime->value, s->runtime->value);
-        if (seen)
-            continue;
-        const char **names = NULL;
-        size_t n = 0;
+        size_t n;
+        const char **names = compose_group_names(ctx->arena, c, sites, &g, i, &n);
         const cf_service *owner = NULL; /* the service whose map holds the pair */
         const cf_node *map = NULL;
         const cf_pair *name = NULL;
-        for (size_t j = i; j < c->nservices; j++) {
+        for (size_t j = i; j != SIZE_MAX && !owner; j = g.next[j]) {
             const cf_service *o = &c->services[j];
-            if (j == i ||
-                (compose_runtime_nvidia(o) && compose_same_site(o->runtime->value, s->runtime->value))) {
-                names = ed_arena_push(ctx->arena, names, n, sizeof *names);
-                names[n++] = o->name;
-                if (!owner && (map = compose_map_holding(c, o, o->runtime, &name)))
-                    owner = o;
-            }
+            if ((map = compose_map_holding(c, o, o->runtime, &name)))
+                owner = o;
         }
         const cf_env *caps = cf_service_env(s, "NVIDIA_DRIVER_CAPABILITIES");
         const char *note = "";

@@ -58,29 +58,25 @@ static void check(ed_ctx *ctx)
     const cf_compose *c = ctx->compose;
     if (!c)
         return;
+    /* an image or build written once for several services (extends, an
+     * anchor, a merge key) is one finding naming them all */
+    compose_site *sites = ed_arena_calloc(ctx->arena, c->nservices ? c->nservices : 1,
+                                          sizeof *sites);
+    bool *reported = ed_arena_calloc(ctx->arena, c->nservices ? c->nservices : 1,
+                                     sizeof *reported);
+    for (size_t i = 0; i < c->nservices; i++) {
+        const cf_node *at = NULL;
+        reported[i] = site(ctx, &c->services[i], &at);
+        sites[i] = (compose_site){reported[i] ? at : NULL, 0, i};
+    }
+    compose_groups g = compose_group_sites(ctx->arena, sites, c->nservices);
     for (size_t i = 0; i < c->nservices; i++) {
         const cf_service *s = &c->services[i];
-        const cf_node *at;
-        if (!site(ctx, s, &at))
+        const cf_node *at = sites[i].node;
+        if (!reported[i] || g.later[i])
             continue;
-        /* an image or build written once for several services (extends, an
-         * anchor, a merge key) is one finding naming them all */
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const cf_node *o;
-            seen = site(ctx, &c->services[j], &o) && compose_same_site(o, at);
-        }
-        if (seen)
-            continue;
-        const char **names = NULL;
-        size_t n = 0;
-        for (size_t j = i; j < c->nservices; j++) {
-            const cf_node *o;
-            if (j == i || (site(ctx, &c->services[j], &o) && compose_same_site(o, at))) {
-                names = ed_arena_push(ctx->arena, names, n, sizeof *names);
-                names[n++] = c->services[j].name;
-            }
-        }
+        size_t n;
+        const char **names = compose_group_names(ctx->arena, c, sites, &g, i, &n);
         const char *who = compose_who(ctx->arena, names, n);
         const char *verb = n == 1 ? "requests" : "request";
         const char *they = n == 1 ? "it starts" : "they start";

@@ -29,37 +29,40 @@ static const cf_env *asks(const cf_service *s, const char *name)
     return e;
 }
 
+enum { NNAMES = sizeof NAMES / sizeof NAMES[0] };
+
 static void check(ed_ctx *ctx)
 {
     const cf_compose *c = ctx->compose;
     if (!c)
         return;
-    for (size_t i = 0; i < c->nservices; i++) {
-        const cf_service *s = &c->services[i];
-        if (!no_gpu(ctx, s))
-            continue;
-        for (size_t k = 0; k < sizeof NAMES / sizeof NAMES[0]; k++) {
-            const cf_env *e = asks(s, NAMES[k]);
-            if (!e)
+    /* an environment written once for several services (anchor, merge key,
+     * extends) is reported once */
+    size_t n = c->nservices;
+    compose_site *sites[NNAMES];
+    const cf_env **envs[NNAMES];
+    compose_groups groups[NNAMES];
+    for (size_t k = 0; k < NNAMES; k++) {
+        sites[k] = ed_arena_calloc(ctx->arena, n ? n : 1, sizeof *sites[k]);
+        envs[k] = ed_arena_calloc(ctx->arena, n ? n : 1, sizeof *envs[k]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool quiet = no_gpu(ctx, &c->services[i]);
+        for (size_t k = 0; k < NNAMES; k++) {
+            envs[k][i] = quiet ? asks(&c->services[i], NAMES[k]) : NULL;
+            sites[k][i] = (compose_site){envs[k][i] ? envs[k][i]->key : NULL, 0, i};
+        }
+    }
+    for (size_t k = 0; k < NNAMES; k++)
+        groups[k] = compose_group_sites(ctx->arena, sites[k], n);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < NNAMES; k++) {
+            const cf_env *e = envs[k][i];
+            if (!e || groups[k].later[i])
                 continue;
-            /* an environment written once for several services (anchor,
-             * merge key, extends) is reported once */
-            bool seen = false;
-            for (size_t j = 0; j < i && !seen; j++) {
-                const cf_env *o = no_gpu(ctx, &c->services[j]) ? asks(&c->services[j], NAMES[k]) : NULL;
-                seen = o && compose_same_site(o->key, e->key);
-            }
-            if (seen)
-                continue;
-            const char **names = NULL;
-            size_t n = 0;
-            for (size_t j = i; j < c->nservices; j++) {
-                const cf_env *o = no_gpu(ctx, &c->services[j]) ? asks(&c->services[j], NAMES[k]) : NULL;
-                if (o && compose_same_site(o->key, e->key)) {
-                    names = ed_arena_push(ctx->arena, names, n, sizeof *names);
-                    names[n++] = c->services[j].name;
-                }
-            }
+            size_t nnames;
+            const char **names =
+                compose_group_names(ctx->arena, c, sites[k], &groups[k], i, &nnames);
             size_t start, end;
             compose_env_name_site(ctx->src, e, &start, &end);
             ed_report(ctx, start, end,
@@ -67,9 +70,9 @@ static void check(ed_ctx *ctx)
                       "container toolkit, which reads it, does not run and it does nothing "
                       "(unless the daemon's default runtime is nvidia); request the GPU with "
                       "deploy.resources.reservations.devices or gpus:",
-                      compose_who(ctx->arena, names, n), NAMES[k],
-                      n == 1 ? "the service requests" : "they request",
-                      n == 1 ? "has" : "have");
+                      compose_who(ctx->arena, names, nnames), NAMES[k],
+                      nnames == 1 ? "the service requests" : "they request",
+                      nnames == 1 ? "has" : "have");
         }
     }
 }

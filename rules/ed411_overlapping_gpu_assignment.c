@@ -12,6 +12,8 @@
 
 #include "compose_common.h"
 
+#include "envdoctor/buf.h"
+
 /* GPUs a service claims in one place. */
 typedef struct claim {
     bool all;
@@ -169,6 +171,18 @@ static claims service_claims(ed_ctx *ctx, const cf_service *s)
     return cs;
 }
 
+/* The two claims share a GPU (see overlap). */
+static bool overlaps(const claim *a, const claim *b)
+{
+    if (a->all || b->all)
+        return (a->all || a->nids) && (b->all || b->nids);
+    for (size_t i = 0; i < a->nids; i++)
+        for (size_t j = 0; j < b->nids; j++)
+            if (strcmp(a->ids[i], b->ids[j]) == 0)
+                return true;
+    return false;
+}
+
 /* The GPUs two claims share, for the message ("every GPU", "GPU 0",
  * "GPUs 0 and 1"), or NULL when they share none. */
 static const char *overlap(ed_ctx *ctx, const claim *a, const claim *b)
@@ -197,10 +211,150 @@ static const char *overlap(ed_ctx *ctx, const claim *a, const claim *b)
     }
     if (!n)
         return NULL;
-    char *out = ed_arena_printf(ctx->arena, "GPU%s %s", n > 1 ? "s" : "", common[0]);
-    for (size_t i = 1; i < n; i++)
-        out = ed_arena_printf(ctx->arena, "%s%s%s", out, i + 1 == n ? " and " : ", ", common[i]);
-    return out;
+    ed_buf out = ED_BUF_INIT;
+    ed_buf_printf(&out, "GPU%s %s", n > 1 ? "s" : "", common[0]);
+    for (size_t i = 1; i < n; i++) {
+        ed_buf_adds(&out, i + 1 == n ? " and " : ", ");
+        ed_buf_adds(&out, common[i]);
+    }
+    const char *text = ed_buf_to_arena(&out, ctx->arena);
+    ed_buf_free(&out);
+    return text;
+}
+
+/* ---- Which earlier services a claim overlaps ------------------------------ *
+ * Comparing every claim with every earlier service is quadratic, and so is
+ * naming every earlier service in every finding. Instead the services are
+ * indexed once: those with an all claim, those with any claim at all, and
+ * for each id the services that name it in a claim without all. The
+ * services a claim overlaps are then the union of a few of these ascending
+ * lists, merged only as far as the message needs (MAX_NAMED + 1 services). */
+
+/* Services named in a finding; more are "others". */
+enum { MAX_NAMED = 10 };
+
+typedef struct id_entry {
+    const char *id;
+    size_t service;
+} id_entry;
+
+/* An ascending list of distinct services (a run of id_entry). */
+typedef struct svc_list {
+    const id_entry *items;
+    size_t n;
+} svc_list;
+
+typedef struct claim_index {
+    id_entry *ids; /* sorted by (id, service), no repeats */
+    size_t nids;
+    id_entry *alls; /* services with an all claim */
+    size_t nalls;
+    id_entry *anys; /* services with a claim that overlaps an all claim */
+    size_t nanys;
+} claim_index;
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const id_entry *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    if (c)
+        return c;
+    return (a->service > b->service) - (a->service < b->service);
+}
+
+static void index_claims(ed_ctx *ctx, const claims *all, size_t nservices, claim_index *x)
+{
+    size_t total = 0;
+    for (size_t j = 0; j < nservices; j++)
+        for (size_t q = 0; q < all[j].n; q++)
+            if (!all[j].items[q].all)
+                total += all[j].items[q].nids;
+    x->ids = ed_arena_calloc(ctx->arena, total ? total : 1, sizeof *x->ids);
+    x->alls = ed_arena_calloc(ctx->arena, nservices, sizeof *x->alls);
+    x->anys = ed_arena_calloc(ctx->arena, nservices, sizeof *x->anys);
+    for (size_t j = 0; j < nservices; j++) {
+        bool has_all = false, has_any = false;
+        for (size_t q = 0; q < all[j].n; q++) {
+            const claim *c = &all[j].items[q];
+            has_all |= c->all;
+            has_any |= c->all || c->nids > 0;
+            if (!c->all)
+                for (size_t k = 0; k < c->nids; k++)
+                    x->ids[x->nids++] = (id_entry){c->ids[k], j};
+        }
+        if (has_all)
+            x->alls[x->nalls++] = (id_entry){NULL, j};
+        if (has_any)
+            x->anys[x->nanys++] = (id_entry){NULL, j};
+    }
+    if (x->nids > 1)
+        qsort(x->ids, x->nids, sizeof *x->ids, cmp_entry);
+    size_t w = 0;
+    for (size_t r = 0; r < x->nids; r++)
+        if (!w || cmp_entry(&x->ids[w - 1], &x->ids[r]) != 0)
+            x->ids[w++] = x->ids[r];
+    x->nids = w;
+}
+
+/* The first entry of the sorted index whose id is above id (past: true)
+ * or not below it (past: false). */
+static size_t id_bound(const claim_index *x, const char *id, bool past)
+{
+    size_t lo = 0, hi = x->nids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(x->ids[mid].id, id);
+        if (c < 0 || (past && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The services that name id in a claim without all. */
+static svc_list id_services(const claim_index *x, const char *id)
+{
+    size_t lo = id_bound(x, id, false), hi = id_bound(x, id, true);
+    return (svc_list){x->ids + lo, hi - lo};
+}
+
+/* The first services before `before` that claim m overlaps, in order, at
+ * most max of them: the union of the lists that m's ids and all claims
+ * select. Returns how many were stored in out. */
+static size_t overlapping_services(ed_ctx *ctx, const claim_index *x, const claim *m,
+                                   size_t before, size_t *out, size_t max)
+{
+    if (m->all) {
+        size_t n = 0;
+        while (n < x->nanys && n < max && x->anys[n].service < before) {
+            out[n] = x->anys[n].service;
+            n++;
+        }
+        return n;
+    }
+    if (!m->nids)
+        return 0;
+    size_t nlists = m->nids + 1;
+    svc_list *lists = ed_arena_calloc(ctx->arena, nlists, sizeof *lists);
+    size_t *at = ed_arena_calloc(ctx->arena, nlists, sizeof *at);
+    lists[0] = (svc_list){x->alls, x->nalls};
+    for (size_t k = 0; k < m->nids; k++)
+        lists[k + 1] = id_services(x, m->ids[k]);
+    size_t n = 0;
+    while (n < max) {
+        size_t low = before;
+        for (size_t l = 0; l < nlists; l++)
+            if (at[l] < lists[l].n && lists[l].items[at[l]].service < low)
+                low = lists[l].items[at[l]].service;
+        if (low == before)
+            break;
+        out[n++] = low;
+        for (size_t l = 0; l < nlists; l++)
+            if (at[l] < lists[l].n && lists[l].items[at[l]].service == low)
+                at[l]++;
+    }
+    return n;
 }
 
 static void check(ed_ctx *ctx)
@@ -211,29 +365,28 @@ static void check(ed_ctx *ctx)
     claims *all = ed_arena_calloc(ctx->arena, c->nservices, sizeof *all);
     for (size_t i = 0; i < c->nservices; i++)
         all[i] = service_claims(ctx, &c->services[i]);
+    claim_index x = {0};
+    index_claims(ctx, all, c->nservices, &x);
+    size_t found[MAX_NAMED + 1];
+    const char *others[MAX_NAMED];
     for (size_t i = 1; i < c->nservices; i++) {
         const claims *mine = &all[i];
         for (size_t k = 0; k < mine->n; k++) {
             const claim *m = &mine->items[k];
-            const char **others = NULL;
-            size_t nothers = 0;
-            const char *shared = NULL, *how = NULL;
-            for (size_t j = 0; j < i; j++) {
-                for (size_t q = 0; q < all[j].n; q++) {
-                    const char *o = overlap(ctx, m, &all[j].items[q]);
-                    if (!o)
-                        continue;
-                    if (!shared) {
-                        shared = o;
-                        how = all[j].items[q].how;
-                    }
-                    others = ed_arena_push(ctx->arena, others, nothers, sizeof *others);
-                    others[nothers++] = c->services[j].name;
-                    break;
-                }
-            }
-            if (!nothers)
+            size_t nfound = overlapping_services(ctx, &x, m, i, found, MAX_NAMED + 1);
+            if (!nfound)
                 continue;
+            /* the GPUs shared with the first of them, and how it claims them */
+            const claims *first = &all[found[0]];
+            const char *shared = NULL, *how = NULL;
+            for (size_t q = 0; q < first->n && !shared; q++)
+                if (overlaps(m, &first->items[q])) {
+                    shared = overlap(ctx, m, &first->items[q]);
+                    how = first->items[q].how;
+                }
+            size_t nothers = nfound > MAX_NAMED ? MAX_NAMED : nfound;
+            for (size_t j = 0; j < nothers; j++)
+                others[j] = c->services[found[j]].name;
             const char *note = "";
             if (strncmp(m->how, "count: ", 7) == 0 && !m->all)
                 note = " (count: N takes GPUs 0 to N-1 in every service; Docker does not give "
@@ -244,8 +397,9 @@ static void check(ed_ctx *ctx)
                       "service %s claims %s with %s, and so %s %s (%s): the services share "
                       "those GPUs' memory and compute%s; give each service its own device_ids if "
                       "they should not",
-                      c->services[i].name, shared, m->how, nothers == 1 ? "does" : "do",
-                      compose_who(ctx->arena, others, nothers), how, note);
+                      c->services[i].name, shared, m->how, nfound == 1 ? "does" : "do",
+                      compose_who_more(ctx->arena, others, nothers, nfound > MAX_NAMED), how,
+                      note);
             break; /* one finding per service */
         }
     }

@@ -22,19 +22,54 @@ bool sys_same_cuda(kb_version a, kb_version b)
     return a.minor < 0 || b.minor < 0 || a.minor == b.minor;
 }
 
-/* The last toolkit with nvcc and a known version in the stage or the
- * stages it is built FROM (the nearest stage first). */
-static const gpu_toolkit *versioned_toolkit(const gpu_stage *s, const gpu_stage **where)
+/* The last toolkit with nvcc and a known version in the stage itself. */
+static const gpu_toolkit *own_toolkit(const gpu_stage *s)
 {
-    for (const gpu_stage *p = s; p; p = p->parent)
-        for (size_t i = p->ntoolkits; i-- > 0;) {
-            const gpu_toolkit *t = &p->toolkits[i];
-            if (!t->onbuild && t->nvcc != KB_NO && t->version.major >= 0) {
-                *where = p;
-                return t;
-            }
-        }
+    for (size_t i = s->ntoolkits; i-- > 0;) {
+        const gpu_toolkit *t = &s->toolkits[i];
+        if (!t->onbuild && t->nvcc != KB_NO && t->version.major >= 0)
+            return t;
+    }
     return NULL;
+}
+
+/* Each stage's answer is its own toolkit or its parent's answer: walking
+ * the FROM chain per stage is quadratic in a long chain, so the chain is
+ * walked up to the first stage already answered (or holding a toolkit, or
+ * the root), and every stage on the way gets that answer. */
+sys_toolkits sys_find_toolkits(ed_arena *arena, const gpu_model *m)
+{
+    size_t n = m->nstages;
+    sys_toolkits tk = {ed_arena_calloc(arena, n ? n : 1, sizeof *tk.toolkit),
+                       ed_arena_calloc(arena, n ? n : 1, sizeof *tk.where)};
+    bool *done = ed_arena_calloc(arena, n ? n : 1, sizeof *done);
+    size_t *path = ed_arena_calloc(arena, n ? n : 1, sizeof *path);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        const gpu_toolkit *t = NULL;
+        const gpu_stage *where = NULL;
+        for (const gpu_stage *p = &m->stages[i]; p; p = p->parent) {
+            size_t k = (size_t)(p - m->stages);
+            if (done[k]) {
+                t = tk.toolkit[k];
+                where = tk.where[k];
+                break;
+            }
+            path[len++] = k;
+            if ((t = own_toolkit(p))) {
+                where = p;
+                break;
+            }
+            if (len == n)
+                break; /* a cycle: the model has none, but never loop */
+        }
+        for (size_t j = 0; j < len; j++) {
+            done[path[j]] = true;
+            tk.toolkit[path[j]] = t;
+            tk.where[path[j]] = where;
+        }
+    }
+    return tk;
 }
 
 /* The image's CUDA when the knowledge base knows it from verified data (an
@@ -48,12 +83,14 @@ static bool image_cuda(const gpu_stage *s, kb_version *out)
     return true;
 }
 
-bool sys_stage_cuda(ed_arena *arena, const gpu_model *m, const gpu_stage *s, sys_cuda *out)
+bool sys_stage_cuda(ed_arena *arena, const gpu_model *m, const sys_toolkits *tk,
+                    const gpu_stage *s, sys_cuda *out)
 {
     kb_version image;
     bool image_known = image_cuda(s, &image);
-    const gpu_stage *where = NULL;
-    const gpu_toolkit *t = versioned_toolkit(s, &where);
+    size_t k = (size_t)(s - m->stages);
+    const gpu_stage *where = tk->where[k];
+    const gpu_toolkit *t = tk->toolkit[k];
     if (t && !(image_known && sys_same_cuda(t->version, image))) {
         out->version = t->version;
         out->origin = where == s ? ed_arena_printf(arena, "%s installed in this stage", t->req->raw_name)

@@ -28,7 +28,19 @@ typedef struct sys_cuda {
     const char *origin; /* for messages: the image, or "cuda-toolkit-11-7 installed in this stage" */
 } sys_cuda;
 
-bool sys_stage_cuda(ed_arena *arena, const gpu_model *m, const gpu_stage *s, sys_cuda *out);
+/* For every stage of m (by index), its last toolkit with nvcc and a known
+ * version, from the stage itself or the nearest stage it is built FROM, and
+ * that stage; NULL when there is none. Computed for all stages at once. */
+typedef struct sys_toolkits {
+    const gpu_toolkit **toolkit;
+    const gpu_stage **where;
+} sys_toolkits;
+
+sys_toolkits sys_find_toolkits(ed_arena *arena, const gpu_model *m);
+
+/* tk: sys_find_toolkits(m); s: one of m's stages. */
+bool sys_stage_cuda(ed_arena *arena, const gpu_model *m, const sys_toolkits *tk,
+                    const gpu_stage *s, sys_cuda *out);
 
 /* Calls visit for every command of every stage (ONBUILD triggers included). */
 void sys_each_cmd(ed_ctx *ctx, void (*visit)(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c));

@@ -231,6 +231,64 @@ static void test_compose_services_with_different_build_args(void **state)
     done(&r);
 }
 
+/* Every report, in every format and with excerpts, is the same from a
+ * result kept in another arena (ed_file_result_keep) after the arena it was
+ * linted in is gone: findings with fixes and combinations, and a file
+ * without findings. */
+static char *report_of(const ed_file_result *files, size_t n, rep_format format)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    rep_write_source(f, format, files, n, false, true);
+    fclose(f);
+    return text;
+}
+
+static void test_kept_results_report_the_same(void **state)
+{
+    (void)state;
+    ed_arena *a = ed_arena_new();
+    const char *text = "ARG CUDA_VERSION=12.1.1\n"
+                       "FROM nvidia/cuda:${CUDA_VERSION}-cudnn8-runtime-ubuntu22.04\n"
+                       "RUN pip install torch==2.5.1 \\\n"
+                       "    tensorflow-gpu\n"
+                       "RUN apt-get install -y nvidia-driver-535\n";
+    ed_matrix_axis axis = {"CUDA_VERSION", cuda_values, 4};
+    ed_file_result r[2];
+    lint_matrix(a, text, &axis, 1, &r[0]);
+    ed_source *clean = ed_arena_alloc(a, sizeof *clean);
+    ed_source_init(clean, a, "clean/Dockerfile", "FROM alpine:3.20\n", 17);
+    ed_lint_dockerfile(a, clean, NULL, &r[1]);
+    assert_true(r[0].nfindings > 3);
+    assert_int_equal(r[1].nfindings, 0);
+    bool fix = false, combos = false;
+    for (size_t i = 0; i < r[0].nfindings; i++) {
+        fix |= r[0].findings[i].fix != NULL;
+        combos |= r[0].findings[i].ncombinations > 0;
+    }
+    assert_true(fix && combos);
+
+    enum { NFORMATS = REP_CODECLIMATE + 1 };
+    char *want[NFORMATS];
+    for (int f = 0; f < NFORMATS; f++)
+        want[f] = report_of(r, 2, (rep_format)f);
+    ed_arena *kept = ed_arena_new();
+    ed_file_result copy[2];
+    for (int i = 0; i < 2; i++)
+        ed_file_result_keep(kept, &r[i], false, &copy[i]);
+    ed_arena_free(a);
+    assert_null(copy[1].src);
+    for (int f = 0; f < NFORMATS; f++) {
+        char *got = report_of(copy, 2, (rep_format)f);
+        assert_string_equal(got, want[f]);
+        free(got);
+        free(want[f]);
+    }
+    ed_arena_free(kept);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_json_and_sarif_carry_the_combinations),
         cmocka_unit_test(test_matrix_from_the_config_and_the_command_line),
         cmocka_unit_test(test_compose_services_with_different_build_args),
+        cmocka_unit_test(test_kept_results_report_the_same),
     };
     return cmocka_run_group_tests_name("matrix", tests, harness_setup, harness_teardown);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "envdoctor/buf.h"
 #include "envdoctor/engine.h"
 #include "rule_harness.h"
 
@@ -1273,6 +1274,53 @@ static void test_ed411_shared_anchor(void **state)
     expect_findings("ED411", want, 1);
 }
 
+/* A finding names the first ten earlier services and then "others": naming
+ * them all makes the report quadratic in the number of services. */
+static void test_ed411_names_ten(void **state)
+{
+    ed_buf text = ED_BUF_INIT;
+    ed_buf_adds(&text, "services:\n");
+    for (int i = 0; i < 12; i++)
+        ed_buf_printf(&text, "  s%d:\n    image: " CUDA_IMAGE "\n    gpus: all\n", i);
+    lint(text.data);
+    ed_buf_free(&text);
+    assert_int_equal(count("ED411"), 11);
+    assert_string_equal(finding("ED411", 9)->message,
+                        ed411("s10", "every GPU", "gpus: all",
+                              "services s0, s1, s2, s3, s4, s5, s6, s7, s8 and s9", "gpus: all", ""));
+    assert_string_equal(finding("ED411", 10)->message,
+                        ed411("s11", "every GPU", "gpus: all",
+                              "services s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 and others",
+                              "gpus: all", ""));
+}
+
+/* Thousands of services that all share GPUs: one finding per service,
+ * each of bounded length, in memory that grows with the file, not with
+ * the square of its services (this used to need gigabytes). */
+static void test_ed411_many_services_stay_bounded(void **state)
+{
+    enum { N = 3000 };
+    ed_buf text = ED_BUF_INIT;
+    ed_buf_adds(&text, "services:\n");
+    for (int i = 0; i < N; i++) {
+        const char *gpus[] = {"gpus: all", "gpus:\n      - device_ids: [\"0\", \"1\"]",
+                              "gpus:\n      - count: 1", "gpus:\n      - device_ids: [\"1\"]"};
+        ed_buf_printf(&text, "  service%d:\n    image: " CUDA_IMAGE "\n    %s\n", i, gpus[i % 4]);
+    }
+    lint(text.data);
+    size_t input = text.len;
+    ed_buf_free(&text);
+    assert_int_equal(count("ED411"), N - 1);
+    size_t longest = 0;
+    for (size_t k = 0; k < N - 1; k++) {
+        size_t len = strlen(finding("ED411", k)->message);
+        longest = len > longest ? len : longest;
+    }
+    assert_true(longest < 600);
+    assert_non_null(strstr(finding("ED411", N - 2)->message, " and others ("));
+    assert_true(ed_arena_used(arena) < 64 * input);
+}
+
 /* `-f compose.yaml -f override.yaml`: findings and fixes land in the file
  * that holds the node, with that file's positions. */
 static void test_override_file_positions_and_fixes(void **state)
@@ -1450,6 +1498,8 @@ int main(void)
         cmocka_unit_test_teardown(test_ed411_cdi, teardown),
         cmocka_unit_test_teardown(test_ed411_silent, teardown),
         cmocka_unit_test_teardown(test_ed411_shared_anchor, teardown),
+        cmocka_unit_test_teardown(test_ed411_names_ten, teardown),
+        cmocka_unit_test_teardown(test_ed411_many_services_stay_bounded, teardown),
         cmocka_unit_test_teardown(test_override_file_positions_and_fixes, teardown),
         cmocka_unit_test_teardown(test_item_07_interpolation, teardown),
         cmocka_unit_test_teardown(test_item_08_shapes_do_not_crash, teardown),

@@ -1,6 +1,8 @@
 /* Source handling: line index, positions, BOM, CRLF, non-text detection. */
 #include "testutil.h"
 
+#include "envdoctor/buf.h"
+#include "envdoctor/engine.h"
 #include "envdoctor/source.h"
 
 static void test_positions(void **state)
@@ -88,6 +90,49 @@ static void test_empty_source(void **state)
     ed_arena_free(a);
 }
 
+/* ed_sort_findings computes every finding's begin and finish in one pass;
+ * they are what ed_source_pos gives, on a file with a BOM, CRLF, multibyte
+ * characters and one long line, for offsets anywhere (past the end too). */
+static void test_sorted_findings_positions(void **state)
+{
+    (void)state;
+    ed_arena *a = ed_arena_new();
+    ed_buf text = ED_BUF_INIT;
+    ed_buf_adds(&text, "\xEF\xBB\xBF" "FROM x\r\nRUN a \xC3\xA9\xE2\x82\xAC b\n\n");
+    for (int i = 0; i < 400; i++)
+        ed_buf_adds(&text, i % 7 ? "word " : "\xF0\x9F\x90\xB3 ");
+    ed_buf_adds(&text, "\nlast");
+    ed_source src;
+    ed_source_init(&src, a, "f", text.data, text.len);
+    enum { N = 300 };
+    ed_finding *f = ed_arena_calloc(a, N, sizeof *f);
+    static const ed_rule rule = {.id = "ED000", .name = "test"};
+    unsigned seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t start = (seed >> 8) % (src.len + 4);
+        seed = seed * 1103515245u + 12345u;
+        f[i] = (ed_finding){.rule = &rule, .message = "m", .start = start,
+                            .end = start + (seed >> 8) % 40};
+    }
+    ed_sort_findings(f, N, &src);
+    for (size_t i = 0; i < N; i++) {
+        ed_pos b = ed_source_pos(&src, f[i].start), e = ed_source_pos(&src, f[i].end);
+        /* the column, byte by byte: every byte but continuation bytes */
+        size_t off = f[i].start < src.len ? f[i].start : src.len;
+        unsigned column = 1;
+        for (size_t k = src.line_starts[b.line - 1]; k < off; k++)
+            column += ((unsigned char)src.data[k] & 0xC0) != 0x80;
+        assert_int_equal(b.column, column);
+        assert_int_equal(f[i].begin.line, b.line);
+        assert_int_equal(f[i].begin.column, b.column);
+        assert_int_equal(f[i].finish.line, e.line);
+        assert_int_equal(f[i].finish.column, e.column);
+    }
+    ed_buf_free(&text);
+    ed_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_not_text),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_empty_source),
+        cmocka_unit_test(test_sorted_findings_positions),
     };
     return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }

@@ -197,6 +197,15 @@ typedef struct ed_file_result {
     const struct gpu_model *gpu; /* a linted Dockerfile's GPU model (NULL otherwise) */
 } ed_file_result;
 
+/* Copies a result into the arena `to` with only what the reports and the
+ * fixes read: the path, the findings (messages, fixes, combinations) and
+ * the source (text and line index, for positions and excerpts) when there
+ * are findings or `with_source`; no models (gpu is NULL, and src is NULL
+ * for a result without findings unless with_source). The arena the result
+ * was linted in can then be freed. */
+void ed_file_result_keep(ed_arena *to, const ed_file_result *from, bool with_source,
+                         ed_file_result *out);
+
 /* Lints a Dockerfile held in src; everything is allocated in the arena. */
 void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options *options,
                         ed_file_result *out);

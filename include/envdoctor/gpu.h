@@ -236,7 +236,9 @@ typedef struct gpu_req {
 
 /* Every requirement a pip/uv/pipx command installs: its arguments, then
  * the lines of its -r files (nested -r followed) when they are found in the
- * build context, directly or through an earlier COPY of the stage. */
+ * build context, directly or through an earlier COPY of the stage. The
+ * array is collected once per command and shared by every caller: read it,
+ * do not change it. */
 gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n);
 
 /* A stage's root image facts are about an NVIDIA CUDA image. */

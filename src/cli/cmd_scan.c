@@ -14,15 +14,21 @@
 #include <unistd.h>
 
 #include "envdoctor/scan.h"
+#include "envdoctor/strmap.h"
 #include "lint_main.h"
 #include "parallel.h"
 
 /* One unit of work: a Compose project (its files) or one other file. */
 typedef struct job {
     const char **paths;
+    const char **reals; /* the paths' real paths, as the walk found them */
     size_t npaths;
     ed_file_kind kind;
-    cli_run run; /* the job's own run: its arena, results and flags */
+    /* what the job produced, kept in its worker's arena once linted */
+    ed_file_result *results;
+    const char **ids; /* each result's identity: its real path ("" for none) */
+    size_t nresults;
+    bool unreadable, unknown_kind;
 } job;
 
 typedef struct scan {
@@ -31,21 +37,45 @@ typedef struct scan {
     job *jobs;
     size_t njobs;
     bool progress; /* a progress line on standard error */
+    /* one arena per worker thread for what the reports need of its jobs */
+    ed_arena **keep;
 } scan;
 
-static void run_job(void *ctx, size_t i)
+/* A result's identity: the walk's real path for the job's own files, else
+ * (a Dockerfile a Compose project builds) its real path, or its name. */
+static const char *identity(ed_arena *arena, const job *j, const char *path)
+{
+    for (size_t i = 0; i < j->npaths; i++)
+        if (strcmp(j->paths[i], path) == 0)
+            return j->reals[i];
+    char real[PATH_MAX];
+    return realpath(path, real) ? ed_arena_strdup(arena, real) : path;
+}
+
+/* A job's run allocates in its worker's arena, which keeps only what the
+ * reports need of each file (inputs.c lints every file in an arena of its
+ * own and frees it). */
+static void run_job(void *ctx, size_t i, unsigned worker)
 {
     scan *s = ctx;
     job *j = &s->jobs[i];
-    cli_run *r = &j->run;
-    r->arena = ed_arena_new();
-    r->options = s->main->options;
-    r->env_file = s->args->env_file;
-    r->quiet = s->main->quiet;
+    ed_arena *keep = s->keep[worker];
+    cli_run r = {.arena = keep,
+                 .options = s->main->options,
+                 .env_file = s->args->env_file,
+                 .quiet = s->main->quiet,
+                 .keep_sources = s->main->keep_sources};
     if (j->kind == ED_KIND_COMPOSE)
-        cli_lint_compose_project(r, j->paths, j->npaths);
+        cli_lint_compose_project(&r, j->paths, j->npaths);
     else
-        cli_lint_path(r, j->paths[0], j->kind);
+        cli_lint_path(&r, j->paths[0], j->kind);
+    j->nresults = r.nresults;
+    j->results = r.results;
+    j->ids = ed_arena_calloc(keep, r.nresults ? r.nresults : 1, sizeof *j->ids);
+    for (size_t k = 0; k < r.nresults; k++)
+        j->ids[k] = j->results[k].path ? identity(keep, j, j->results[k].path) : "";
+    j->unreadable = r.unreadable;
+    j->unknown_kind = r.unknown_kind;
 }
 
 static void show_progress(void *ctx, size_t done, size_t n)
@@ -100,7 +130,14 @@ static job *add_job(ed_arena *arena, scan *s, ed_file_kind kind)
     memset(j, 0, sizeof *j);
     j->kind = kind;
     j->paths = ed_arena_calloc(arena, 2, sizeof *j->paths);
+    j->reals = ed_arena_calloc(arena, 2, sizeof *j->reals);
     return j;
+}
+
+static void add_path(job *j, const ed_scan_file *f)
+{
+    j->reals[j->npaths] = f->real;
+    j->paths[j->npaths++] = f->path;
 }
 
 /* The Compose projects among the files: in each folder, the file Compose
@@ -129,43 +166,24 @@ static void compose_jobs(ed_arena *arena, scan *s, const ed_scan_result *found)
             if (found->files[k].kind != ED_KIND_COMPOSE || (k == over && main != SIZE_MAX))
                 continue;
             job *j = add_job(arena, s, ED_KIND_COMPOSE);
-            j->paths[j->npaths++] = found->files[k].path;
+            add_path(j, &found->files[k]);
             if (k == main && over != SIZE_MAX)
-                j->paths[j->npaths++] = found->files[over].path;
+                add_path(j, &found->files[over]);
         }
         i = end;
     }
 }
 
-static const char *real_or_same(ed_arena *arena, const char *path)
-{
-    char real[PATH_MAX];
-    return realpath(path, real) ? ed_arena_strdup(arena, real) : path;
-}
-
-static bool contains(const char *const *list, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return true;
-    return false;
-}
-
 /* Moves a finished job's results into the main run: a file linted already
  * (a Dockerfile two projects build) is kept once. */
-static void collect(cli_run *r, job *j, const char ***seen, size_t *nseen)
+static void collect(cli_run *r, const job *j, ed_strmap *seen)
 {
-    r->arenas = ed_arena_push(r->arena, r->arenas, r->narenas, sizeof *r->arenas);
-    r->arenas[r->narenas++] = j->run.arena;
-    r->unreadable |= j->run.unreadable;
-    r->unknown_kind |= j->run.unknown_kind;
-    for (size_t k = 0; k < j->run.nresults; k++) {
-        const ed_file_result *res = &j->run.results[k];
-        const char *id = res->path ? real_or_same(r->arena, res->path) : "";
-        if (res->path && contains(*seen, *nseen, id))
+    r->unreadable |= j->unreadable;
+    r->unknown_kind |= j->unknown_kind;
+    for (size_t k = 0; k < j->nresults; k++) {
+        const ed_file_result *res = &j->results[k];
+        if (res->path && !ed_strmap_add(r->arena, seen, j->ids[k], NULL))
             continue;
-        *seen = ed_arena_push(r->arena, *seen, *nseen, sizeof **seen);
-        (*seen)[(*nseen)++] = id;
         r->results = ed_arena_push(r->arena, r->results, r->nresults, sizeof *r->results);
         r->results[r->nresults++] = *res;
     }
@@ -190,28 +208,33 @@ static int lint_tree(cli_run *r, const cli_args *a)
     scan s = {.main = r, .args = a};
     s.progress = !r->quiet && isatty(STDERR_FILENO) && found.nfiles >= 100;
     unsigned workers = a->jobs ? a->jobs : cli_cpu_count();
+    s.keep = ed_arena_calloc(r->arena, workers, sizeof *s.keep);
+    for (unsigned w = 0; w < workers; w++) {
+        s.keep[w] = ed_arena_new();
+        r->arenas = ed_arena_push(r->arena, r->arenas, r->narenas, sizeof *r->arenas);
+        r->arenas[r->narenas++] = s.keep[w];
+    }
 
     /* first the Compose projects, then the files none of them built */
     compose_jobs(r->arena, &s, &found);
     cli_parallel(s.njobs, workers, run_job, &s, show_progress);
-    const char **seen = NULL;
-    size_t nseen = 0;
+    ed_strmap seen = ED_STRMAP_INIT;
     for (size_t i = 0; i < s.njobs; i++)
-        collect(r, &s.jobs[i], &seen, &nseen);
+        collect(r, &s.jobs[i], &seen);
 
     scan rest = s;
     rest.jobs = NULL;
     rest.njobs = 0;
     for (size_t i = 0; i < found.nfiles; i++) {
         const ed_scan_file *f = &found.files[i];
-        if (f->kind == ED_KIND_COMPOSE || contains(seen, nseen, f->real))
+        if (f->kind == ED_KIND_COMPOSE || ed_strmap_get(&seen, f->real, NULL))
             continue;
         job *j = add_job(r->arena, &rest, f->kind);
-        j->paths[j->npaths++] = f->path;
+        add_path(j, f);
     }
     cli_parallel(rest.njobs, workers, run_job, &rest, show_progress);
     for (size_t i = 0; i < rest.njobs; i++)
-        collect(r, &rest.jobs[i], &seen, &nseen);
+        collect(r, &rest.jobs[i], &seen);
     cli_sort_results(r);
     return EXIT_CLEAN;
 }

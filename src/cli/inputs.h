@@ -10,6 +10,7 @@
 #include "envdoctor/engine.h"
 
 struct ed_config;
+typedef struct cli_seen cli_seen;
 
 typedef struct cli_run {
     ed_arena *arena;
@@ -27,10 +28,10 @@ typedef struct cli_run {
     bool unreadable;    /* an input could not be read */
     bool unknown_kind;  /* an input's kind could not be told */
     bool quiet;         /* say nothing on stderr (a later autofix pass) */
-    /* files linted so far (real paths), so a Dockerfile that a compose file
-     * builds and that is also named is linted once */
-    const char **seen;
-    size_t nseen;
+    bool keep_sources;  /* keep every result's source, not only those with findings (--fix) */
+    /* files linted so far (by identity), so a Dockerfile that a compose
+     * file builds and that is also named is linted once */
+    struct cli_seen *seen;
 } cli_run;
 
 /* The name a path is shown under ("-": --stdin-filename, else <stdin>). */

@@ -19,6 +19,7 @@ static int lint_and_fix(cli_run *r, cli_args *a, cli_lint_inputs lint, ed_option
     /* the diff, or standard input's fixed text, takes standard output */
     a->out.stdout_taken = a->out.diff || from_stdin;
     cli_fixes fixes;
+    r->keep_sources = true; /* standard input's text is printed even when nothing changed */
     int rc = cli_fix_passes(r, a, lint, options, &fixes);
     if (rc != EXIT_CLEAN)
         return rc;

@@ -33,6 +33,10 @@ struct kb;
  * image hints when there are any (a view in the arena). */
 const struct kb *ed_knowledge(ed_arena *arena, const ed_options *options);
 
+/* The index (0-based) of the line of offset: the last line that starts at
+ * or before it (0 for the bytes of a BOM); a binary search of the index. */
+size_t ed_line_at(const ed_source *src, size_t offset);
+
 /* Room for a path in a fixed buffer (longer ones cannot be opened anyway). */
 #define ED_PATH_BYTES 4096
 /* The absolute, normalised form of path (relative to the current directory):

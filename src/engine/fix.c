@@ -4,6 +4,7 @@
 
 #include "envdoctor/buf.h"
 #include "envdoctor/engine.h"
+#include "engine_internal.h"
 
 size_t ed_fix_edits(const ed_fix *fix, ed_edit *out, size_t max)
 {
@@ -23,11 +24,16 @@ static bool blank(char c)
 void ed_removal_range(const ed_source *src, size_t start, size_t end, size_t *from, size_t *to)
 {
     const char *d = src->data;
-    size_t ls = start, le = end;
-    while (ls > 0 && d[ls - 1] != '\n')
-        ls--;
-    while (le < src->len && d[le] != '\n')
-        le++;
+    /* the line of start begins after the line break before it (at 0 on the
+     * first line), and the line of end stops at the line break after it:
+     * from the line index, not by scanning a long line for each removal */
+    size_t k = ed_line_at(src, start);
+    size_t ls = k == 0 ? 0 : src->line_starts[k];
+    size_t le = end;
+    if (end < src->len) {
+        k = ed_line_at(src, end);
+        le = k + 1 < src->line_count ? src->line_starts[k + 1] - 1 : src->len;
+    }
     size_t b = start, a = end;
     while (b > ls && blank(d[b - 1]))
         b--;

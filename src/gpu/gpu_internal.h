@@ -3,6 +3,7 @@
 #define ENVDOCTOR_GPU_INTERNAL_H
 
 #include "envdoctor/gpu.h"
+#include "envdoctor/strmap.h"
 
 typedef struct gpu_builder {
     ed_arena *arena;
@@ -40,6 +41,8 @@ struct gpu_files {
     ed_arena *arena;
     struct gpu_file *items;
     size_t n;
+    ed_strmap exists; /* build-context paths stat'ed so far: non-NULL when they exist */
+    struct req_cache **reqs; /* per stage, per command: gpu_cmd_reqs's answer */
     struct gpu_run_vars *run_vars; /* one per stage, filled by gpu_index_run_vars */
 };
 

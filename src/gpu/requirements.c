@@ -3,6 +3,7 @@
  * path), so that `torch` on line 3 of it is judged like `pip install torch`
  * and its `--index-url` line like the command's own option. Each file is
  * read and parsed once per model, however many rules ask. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,16 +69,30 @@ static const gpu_file *load(const gpu_model *m, const char *path)
     return f;
 }
 
+/* Whether a build-context path exists, asked of the file system once per
+ * model: every rule that reads requirements files asks again. */
+static bool exists(const gpu_model *m, const char *path)
+{
+    struct gpu_files *files = m->files;
+    void *known;
+    if (ed_strmap_get(&files->exists, path, &known))
+        return known != NULL;
+    struct stat st;
+    bool found = stat(path, &st) == 0;
+    ed_strmap_add(files->arena, &files->exists, ed_arena_strdup(files->arena, path),
+                  found ? files : NULL);
+    return found;
+}
+
 /* The build-context path of a file the image sees at `path`. */
 static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_cmd *c,
                                 const char *path)
 {
     if (!m->context_dir)
         return NULL;
-    struct stat st;
     if (path[0] != '/') {
         const char *direct = ed_arena_printf(arena, "%s/%s", m->context_dir, path);
-        if (stat(direct, &st) == 0)
+        if (exists(m, direct))
             return direct;
     }
     /* COPY requirements.txt /app/  then  pip install -r /app/requirements.txt */
@@ -95,7 +110,7 @@ static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_c
         for (size_t k = 0; k + 1 < in->nargs; k++)
             if (strcmp(basename_of(in->args[k].text), basename_of(path)) == 0) {
                 const char *candidate = ed_arena_printf(arena, "%s/%s", m->context_dir, in->args[k].text);
-                if (stat(candidate, &st) == 0)
+                if (exists(m, candidate))
                     return candidate;
             }
     }
@@ -166,18 +181,48 @@ static void add_file_reqs(ed_arena *arena, const gpu_file *f, df_span span, void
                                    line_of(f->text, f->rf.reqs[i].name_start)});
 }
 
-gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n)
+static req_list cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c)
 {
     req_list list = {0};
     const sh_pkgcmd *pkg = c->pkg;
-    *n = 0;
-    if (!pkg)
-        return NULL;
     for (size_t i = 0; i < pkg->nreqs; i++)
         add(arena, &list, (gpu_req){&pkg->reqs[i], gpu_req_span(c, &pkg->reqs[i]), NULL, NULL, 0});
     walk(arena, m, c, add_file_reqs, &list);
-    *n = list.n;
-    return list.items;
+    return list;
+}
+
+/* The requirements of a command are asked for by many rules: they are
+ * collected once per command of the model (the cache is per stage, made on
+ * first use). */
+typedef struct req_cache {
+    req_list list;
+    bool done;
+} req_cache;
+
+gpu_req *gpu_cmd_reqs(ed_arena *arena, const gpu_model *m, const gpu_cmd *c, size_t *n)
+{
+    *n = 0;
+    if (!c->pkg)
+        return NULL;
+    struct gpu_files *files = m->files;
+    const gpu_stage *s = c->stage < m->nstages ? &m->stages[c->stage] : NULL;
+    uintptr_t at = (uintptr_t)c, base = s ? (uintptr_t)s->cmds : 0;
+    if (!s || at < base || at >= base + s->ncmds * sizeof *s->cmds) {
+        req_list list = cmd_reqs(arena, m, c); /* not one of the model's commands */
+        *n = list.n;
+        return list.items;
+    }
+    if (!files->reqs)
+        files->reqs = ed_arena_calloc(files->arena, m->nstages, sizeof *files->reqs);
+    if (!files->reqs[c->stage])
+        files->reqs[c->stage] = ed_arena_calloc(files->arena, s->ncmds, sizeof **files->reqs);
+    req_cache *cache = &files->reqs[c->stage][(at - base) / sizeof *s->cmds];
+    if (!cache->done) {
+        cache->list = cmd_reqs(files->arena, m, c);
+        cache->done = true;
+    }
+    *n = cache->list.n;
+    return cache->list.items;
 }
 
 /* ---- Option lines ---- */

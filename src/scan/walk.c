@@ -1,4 +1,5 @@
 /* Walking a folder for the files to lint (see scan.h). */
+#define _DEFAULT_SOURCE /* DT_REG, DT_DIR in struct dirent */
 #define _XOPEN_SOURCE 700 /* realpath, lstat */
 #include <dirent.h>
 #include <errno.h>
@@ -155,16 +156,35 @@ static ed_file_kind kind_of(const char *path, const char *name)
     return kind;
 }
 
+/* One entry of a folder, with its type from the folder listing. */
+typedef struct entry {
+    char *name;
+    unsigned char type; /* DT_REG, DT_DIR, DT_LNK, ...; DT_UNKNOWN when the file system does not say */
+} entry;
+
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
-static void walk_folder(walker *w, const char *dir);
+static void walk_folder(walker *w, const char *dir, const char *dir_real);
+
+/* The real path of dir_real/name when name is not a symbolic link: the
+ * folder's real path joined with it, without asking the file system. */
+static bool join_real(char *out, const char *dir_real, const char *name)
+{
+    int n = snprintf(out, PATH_MAX, "%s/%s", strcmp(dir_real, "/") ? dir_real : "", name);
+    return n > 0 && n < PATH_MAX;
+}
 
 /* One entry of a folder: a file to keep, a folder to enter, or nothing. */
-static void visit(walker *w, const char *dir, char *name)
+static void visit(walker *w, const char *dir, const char *dir_real, const entry *e)
 {
+    char *name = e->name;
+    /* a regular file whose name is not one of ours is nothing: no need to
+     * stat it (most files of a repository) */
+    if (e->type == DT_REG && !ed_kind_from_name(name) && !ed_name_may_be_apptainer(name))
+        return;
     const char *path = strcmp(dir, ".") == 0 ? name : ed_arena_printf(w->arena, "%s/%s", dir, name);
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -184,8 +204,8 @@ static void visit(walker *w, const char *dir, char *name)
     char real[PATH_MAX];
     if (ignored) {
         /* nothing */
-    } else if (!realpath(path, real)) {
-        problem(w, path, strerror(errno));
+    } else if (!(link ? realpath(path, real) != NULL : join_real(real, dir_real, name))) {
+        problem(w, path, link ? strerror(errno) : strerror(ENAMETOOLONG));
     } else if (link && !inside_tree(w, real)) {
         w->out->skipped++; /* a link out of the tree */
     } else if (is_dir) {
@@ -194,7 +214,7 @@ static void visit(walker *w, const char *dir, char *name)
         else if (w->nsegs == MAX_DEPTH)
             problem(w, path, "too deeply nested; not entered");
         else
-            walk_folder(w, path);
+            walk_folder(w, path, ed_arena_strdup(w->arena, real));
     } else {
         ed_file_kind kind = kind_of(path, name);
         if (kind)
@@ -203,27 +223,30 @@ static void visit(walker *w, const char *dir, char *name)
     w->nsegs--;
 }
 
-static void walk_folder(walker *w, const char *dir)
+static void walk_folder(walker *w, const char *dir, const char *dir_real)
 {
     DIR *d = opendir(dir);
     if (!d) {
         problem(w, dir, strerror(errno));
         return;
     }
-    char **names = NULL;
+    entry *entries = NULL;
     size_t n = 0;
+    bool gitignore = false;
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        names = ed_arena_push(w->arena, names, n, sizeof *names);
-        names[n++] = ed_arena_strdup(w->arena, e->d_name);
+        gitignore |= strcmp(e->d_name, ".gitignore") == 0;
+        entries = ed_arena_push(w->arena, entries, n, sizeof *entries);
+        entries[n++] = (entry){ed_arena_strdup(w->arena, e->d_name), e->d_type};
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    qsort(entries, n, sizeof *entries, by_name);
     size_t nlevels = w->nlevels;
-    push_gitignore(w, dir, ".gitignore");
+    if (gitignore)
+        push_gitignore(w, dir, ".gitignore");
     for (size_t i = 0; i < n; i++)
-        visit(w, dir, names[i]);
+        visit(w, dir, dir_real, &entries[i]);
     w->nlevels = nlevels;
 }
 
@@ -316,7 +339,7 @@ bool ed_scan(ed_arena *arena, const char *root, const ed_scan_options *options,
     size_t len = strlen(root);
     while (len > 1 && root[len - 1] == '/')
         len--;
-    walk_folder(&w, ed_arena_strndup(arena, root, len));
+    walk_folder(&w, ed_arena_strndup(arena, root, len), w.root_real);
     sort_and_dedupe(out);
     return true;
 }
