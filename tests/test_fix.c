@@ -252,6 +252,19 @@ static void test_removal_ranges(void **state)
     ed_removal_range(&src, at, at + 4, &from, &to); /* the last line: joined */
     assert_int_equal(from, (size_t)(strstr(text, " \\\n    last") - text));
     assert_int_equal(to, at + 4);
+    /* CRLF: the same ranges, each line break left whole */
+    text = "RUN apt-get install -y \\\r\n"
+           "    nvidia-driver-535 \\\r\n"
+           "    last\r\n";
+    ed_source_init(&src, a, "f", text, strlen(text));
+    at = (size_t)(strstr(text, "nvidia") - text);
+    ed_removal_range(&src, at, at + 17, &from, &to);
+    assert_int_equal(from, 26);
+    assert_int_equal(to, (size_t)(strstr(text, "    last") - text));
+    at = (size_t)(strstr(text, "last") - text);
+    ed_removal_range(&src, at, at + 4, &from, &to); /* not the '\r' of the last line */
+    assert_int_equal(from, (size_t)(strstr(text, " \\\r\n    last") - text));
+    assert_int_equal(to, at + 4);
     ed_arena_free(a);
 }
 

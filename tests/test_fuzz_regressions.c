@@ -182,6 +182,12 @@ static void test_fix(void **state)
     };
     for (unsigned sel = 0; sel < 36; sel++)
         run_selected(fuzz_fix, sel, bodies[sel % 3]);
+    /* a CRLF Dockerfile whose fixes remove words */
+    for (unsigned sel = 0; sel < 36; sel += 3)
+        run_selected(fuzz_fix, sel,
+                     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\r\nRUN apt-get install -y \\\r\n"
+                     "    nvidia-driver-535\r\nRUN apt-get install -y cuda-toolkit-12-4 \\\r\n"
+                     "    curl\r\nRUN pip install torch\r\n");
 }
 
 static void test_ignore(void **state)
