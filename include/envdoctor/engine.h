@@ -203,7 +203,8 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
  * a Dockerfile of its own with the first such service's context and its
  * build args (when services build it with different args: once per set,
  * as with a build-arg matrix) (*linked, *nlinked: those results, kind
- * ED_KIND_DOCKERFILE). */
+ * ED_KIND_DOCKERFILE; a dockerfile_inline one is named after the file and
+ * the service, and its findings have no fixes). */
 void ed_lint_compose(ed_arena *arena, const ed_source *src, const ed_options *options,
                      ed_file_result *out, ed_file_result **linked, size_t *nlinked);
 
