@@ -233,6 +233,8 @@ size_t ed_matrix_size(const ed_matrix_axis *axes, size_t naxes);
  * combination's values after options->build_args (so they win), and
  * reports each finding once: with the combinations it occurs in, unless it
  * occurs in all. Findings are the same when rule, position and message are.
+ * A finding keeps its fix only when every combination has it with the same
+ * fix (one made for some combinations could break the others).
  * Without a matrix (or with more than ED_MATRIX_MAX combinations: then the
  * first ED_MATRIX_MAX) it is a plain lint. out->gpu is the first
  * combination's model. */
