@@ -167,7 +167,7 @@ run: $(BIN)
 # scripts/fuzz-seeds plus what the fuzzer adds); crashing inputs go to
 # build/fuzz/crashes/<target>/. Fails when any target finds a crash, a leak,
 # a timeout or runs out of memory. `make fuzz-smoke`: 5 seconds each (CI).
-FUZZ_TARGETS  := dockerfile shell compose apptainer config lint
+FUZZ_TARGETS  := dockerfile shell compose apptainer config lint fix ignore
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang
 FUZZ_BUILD    := build/fuzz
@@ -199,7 +199,7 @@ fuzz-run: $(FUZZ_BINS)
 	@mkdir -p $(BUILD)/logs
 	@failed=""; \
 	for t in $(FUZZ_TARGETS); do \
-	    case $$t in config) len=4096 ;; shell) len=8192 ;; *) len=16384 ;; esac; \
+	    case $$t in config|ignore) len=4096 ;; shell) len=8192 ;; *) len=16384 ;; esac; \
 	    mkdir -p $(BUILD)/crashes/$$t; \
 	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	    if $(BUILD)/fuzzers/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \

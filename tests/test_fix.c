@@ -12,6 +12,7 @@
 
 #include "envdoctor/engine.h"
 #include "envdoctor/replace.h"
+#include "envdoctor/report.h"
 
 enum { PASSES = 10 };
 
@@ -252,7 +253,55 @@ static void test_removal_ranges(void **state)
     ed_removal_range(&src, at, at + 4, &from, &to); /* the last line: joined */
     assert_int_equal(from, (size_t)(strstr(text, " \\\n    last") - text));
     assert_int_equal(to, at + 4);
+    /* CRLF: the same ranges, each line break left whole */
+    text = "RUN apt-get install -y \\\r\n"
+           "    nvidia-driver-535 \\\r\n"
+           "    last\r\n";
+    ed_source_init(&src, a, "f", text, strlen(text));
+    at = (size_t)(strstr(text, "nvidia") - text);
+    ed_removal_range(&src, at, at + 17, &from, &to);
+    assert_int_equal(from, 26);
+    assert_int_equal(to, (size_t)(strstr(text, "    last") - text));
+    at = (size_t)(strstr(text, "last") - text);
+    ed_removal_range(&src, at, at + 4, &from, &to); /* not the '\r' of the last line */
+    assert_int_equal(from, (size_t)(strstr(text, " \\\r\n    last") - text));
+    assert_int_equal(to, at + 4);
     ed_arena_free(a);
+}
+
+/* A diff of 10,000 lines where every other line changed: in linear memory
+ * (the O(ND) table of a plain Myers diff would take 3 GB), and right. */
+static void test_diff_of_many_changes(void **state)
+{
+    (void)state;
+    enum { LINES = 5000 };
+    size_t len = LINES * 4;
+    char *before = malloc(len), *after = malloc(len);
+    assert_true(before && after);
+    for (size_t i = 0; i < LINES; i++) {
+        memcpy(before + 4 * i, "ab\n", 3);
+        memcpy(after + 4 * i, "cd\n", 3);
+        before[4 * i + 3] = after[4 * i + 3] = '\n';
+    }
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    assert_non_null(f);
+    rep_unified_diff(f, "D", before, len, after, len);
+    fclose(f);
+    const char *head = "--- a/D\n+++ b/D\n@@ -1,10000 +1,10000 @@\n-ab\n+cd\n \n-ab\n";
+    assert_memory_equal(out, head, strlen(head));
+    size_t minus = 0, plus = 0;
+    for (size_t i = 0; i < outlen; i++)
+        if (i == 0 || out[i - 1] == '\n') {
+            minus += out[i] == '-';
+            plus += out[i] == '+';
+        }
+    assert_int_equal(minus, LINES + 1); /* with "--- a/D" */
+    assert_int_equal(plus, LINES + 1);
+    free(out);
+    free(before);
+    free(after);
 }
 
 static void test_replace_file(void **state)
@@ -431,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_properties_over_examples_folder),
         cmocka_unit_test(test_conflicting_fixes_are_dropped_not_merged),
         cmocka_unit_test(test_removal_ranges),
+        cmocka_unit_test(test_diff_of_many_changes),
         cmocka_unit_test(test_replace_file),
         cmocka_unit_test(test_fix_writes_and_reports_what_remains),
         cmocka_unit_test(test_unsafe_fixes_only_when_asked),

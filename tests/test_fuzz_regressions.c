@@ -13,6 +13,8 @@
 #include "fuzz/fuzz_compose.c"
 #include "fuzz/fuzz_config.c"
 #include "fuzz/fuzz_dockerfile.c"
+#include "fuzz/fuzz_fix.c"
+#include "fuzz/fuzz_ignore.c"
 #include "fuzz/fuzz_lint.c"
 #include "fuzz/fuzz_shell.c"
 
@@ -134,6 +136,18 @@ static void test_config(void **state)
     run_text(fuzz_config, "ignore: 3\n");
 }
 
+/* A selector byte, then the body, through a target that takes one. */
+static void run_selected(fuzz_fn fn, unsigned sel, const char *body)
+{
+    size_t len = strlen(body);
+    uint8_t *input = malloc(len + 1);
+    assert_non_null(input);
+    input[0] = (uint8_t)sel;
+    memcpy(input + 1, body, len);
+    assert_int_equal(fn(input, len + 1), 0);
+    free(input);
+}
+
 static void test_lint(void **state)
 {
     (void)state;
@@ -147,16 +161,46 @@ static void test_lint(void **state)
         "Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n%post\n"
         "  apt-get install -y nvidia-driver-535\n",
     };
-    for (unsigned sel = 0; sel < 72; sel++) {
-        const char *body = bodies[sel % 3];
-        size_t len = strlen(body);
-        uint8_t *input = malloc(len + 1);
-        assert_non_null(input);
-        input[0] = (uint8_t)sel;
-        memcpy(input + 1, body, len);
-        assert_int_equal(fuzz_lint(input, len + 1), 0);
-        free(input);
-    }
+    for (unsigned sel = 0; sel < 72; sel++)
+        run_selected(fuzz_lint, sel, bodies[sel % 3]);
+}
+
+static void test_fix(void **state)
+{
+    (void)state;
+    run_regressions("fix", fuzz_fix);
+    run_text(fuzz_fix, "");
+    /* every kind, safe and unsafe, with and without the matrix */
+    static const char *const bodies[] = {
+        "FROM nvidia/cuda:11.8.0-runtime-ubuntu22.04\nRUN pip install torch \\\n"
+        "    tensorflow-gpu\nRUN apt-get install -y \\\n    nvidia-driver-535\n",
+        "services:\n  a:\n    build: .\n    runtime: nvidia\n\f"
+        "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install torch\n\f"
+        "services:\n  a:\n    deploy: {resources: {reservations: {devices: [{driver: nvidia}]}}}\n",
+        "Bootstrap: docker\nFrom: ubuntu:22.04\n%post\n  pip install torch\n"
+        "  apt-get install -y nvidia-driver-535\n",
+    };
+    for (unsigned sel = 0; sel < 36; sel++)
+        run_selected(fuzz_fix, sel, bodies[sel % 3]);
+    /* a CRLF Dockerfile whose fixes remove words */
+    for (unsigned sel = 0; sel < 36; sel += 3)
+        run_selected(fuzz_fix, sel,
+                     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\r\nRUN apt-get install -y \\\r\n"
+                     "    nvidia-driver-535\r\nRUN apt-get install -y cuda-toolkit-12-4 \\\r\n"
+                     "    curl\r\nRUN pip install torch\r\n");
+}
+
+static void test_ignore(void **state)
+{
+    (void)state;
+    run_regressions("ignore", fuzz_ignore);
+    run_text(fuzz_ignore, "");
+    static const char input[] = "# build output\n/build/\n*.pyc\n!keep.pyc\ndocs/**/*.md\n"
+                                "\\#literal\ntrailing \\ \n\fvendor\n"
+                                "\0build/Dockerfile\0src/app/x.pyc\0src/keep.pyc\0"
+                                "docs/a/b/c.md\0a/Dockerfile.gpu\0x/y.def\0z/compose.yml/\0"
+                                "../a/./b\0//a//b//";
+    assert_int_equal(fuzz_ignore((const uint8_t *)input, sizeof input - 1), 0);
 }
 
 int main(void)
@@ -165,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_dockerfile), cmocka_unit_test(test_shell),
         cmocka_unit_test(test_compose),    cmocka_unit_test(test_apptainer),
         cmocka_unit_test(test_config),     cmocka_unit_test(test_lint),
+        cmocka_unit_test(test_fix),        cmocka_unit_test(test_ignore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,6 +62,38 @@ static void test_each_finding_once_with_its_combinations(void **state)
     ed_arena_free(a);
 }
 
+/* cu124 is right for 12.4.1 only: ED202's fix (cu118) would break that
+ * combination, and --fix would flip the index back and forth. The finding
+ * stays, without its fix; a fix every combination agrees on stays. */
+static void test_fixes_only_where_every_combination_agrees(void **state)
+{
+    (void)state;
+    ed_arena *a = ed_arena_new();
+    static const char *const two[] = {"11.8.0", "12.4.1"};
+    ed_matrix_axis axis = {"CUDA_VERSION", two, 2};
+    ed_file_result r;
+    lint_matrix(a,
+                "ARG CUDA_VERSION=12.4.1\n"
+                "FROM nvidia/cuda:${CUDA_VERSION}-runtime-ubuntu22.04\n"
+                "RUN pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124 "
+                "tensorflow-gpu==2.10.0\n",
+                &axis, 1, &r);
+    const ed_finding *ed202 = NULL, *ed206 = NULL;
+    for (size_t i = 0; i < r.nfindings; i++) {
+        if (strcmp(r.findings[i].rule->id, "ED202") == 0)
+            ed202 = &r.findings[i];
+        else if (strcmp(r.findings[i].rule->id, "ED206") == 0)
+            ed206 = &r.findings[i];
+    }
+    assert_non_null(ed202);
+    assert_int_equal(ed202->ncombinations, 1);
+    assert_null(ed202->fix);
+    assert_non_null(ed206);
+    assert_int_equal(ed206->ncombinations, 0);
+    assert_non_null(ed206->fix);
+    ed_arena_free(a);
+}
+
 static void test_a_finding_in_every_combination_names_none(void **state)
 {
     (void)state;
@@ -294,6 +326,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_finding_once_with_its_combinations),
         cmocka_unit_test(test_a_finding_in_every_combination_names_none),
+        cmocka_unit_test(test_fixes_only_where_every_combination_agrees),
         cmocka_unit_test(test_cartesian_product),
         cmocka_unit_test(test_reports_name_the_combinations),
         cmocka_unit_test(test_json_and_sarif_carry_the_combinations),

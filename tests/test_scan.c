@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "envdoctor/config.h"
+#include "envdoctor/glob.h"
 #include "envdoctor/scan.h"
 #include "../src/scan/gitignore.h"
 
@@ -180,6 +181,35 @@ static void test_gitignore_rules(void **state)
     ed_arena_free(a);
 }
 
+/* "**" takes any number of segments, and many of them do not make a
+ * match take exponential time (.gitignore files and exclude globs come
+ * with the tree). */
+static void test_glob_segments(void **state)
+{
+    (void)state;
+    char *p1[] = {"**", "a", "**", "b"}, *s1[] = {"x", "a", "y", "a", "b"}, *s2[] = {"a", "b", "a"};
+    assert_true(ed_glob_match_segments(p1, 4, s1, 5));
+    assert_false(ed_glob_match_segments(p1, 4, s2, 3));
+    char *p2[] = {"a", "**"}, *p3[] = {"**"}, *s3[] = {"a"};
+    assert_true(ed_glob_match_segments(p2, 2, s3, 1)); /* a trailing "**" takes nothing */
+    assert_true(ed_glob_match_segments(p3, 1, s3, 0));
+    assert_false(ed_glob_match_segments(p2, 2, s3, 0));
+    char *p4[] = {"*.md"}, *s4[] = {"x", "y.md"};
+    assert_false(ed_glob_match_segments(p4, 1, s4, 2)); /* '*' stays in its segment */
+    /* 20 times "**", "x", then "y", against 60 "x": at once */
+    char *p5[41], *s5[60];
+    for (size_t i = 0; i < 20; i++) {
+        p5[2 * i] = "**";
+        p5[2 * i + 1] = "x";
+    }
+    p5[40] = "y";
+    for (size_t i = 0; i < 60; i++)
+        s5[i] = "x";
+    assert_false(ed_glob_match_segments(p5, 41, s5, 60));
+    s5[59] = "y";
+    assert_true(ed_glob_match_segments(p5, 41, s5, 60));
+}
+
 /* 200 files in nested projects, an ignored folder and a link loop: the
  * same report, byte for byte, on one thread and on eight. */
 static void test_scan_report_is_the_same_on_any_number_of_threads(void **state)
@@ -259,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_gitignore_and_excludes),
         cmocka_unit_test(test_links_stay_in_the_tree_and_cannot_loop),
         cmocka_unit_test(test_gitignore_rules),
+        cmocka_unit_test(test_glob_segments),
         cmocka_unit_test(test_scan_report_is_the_same_on_any_number_of_threads),
         cmocka_unit_test(test_scan_usage),
     };

@@ -215,7 +215,8 @@ void ed_lint_dockerfile(ed_arena *arena, const ed_source *src, const ed_options 
  * a Dockerfile of its own with the first such service's context and its
  * build args (when services build it with different args: once per set,
  * as with a build-arg matrix) (*linked, *nlinked: those results, kind
- * ED_KIND_DOCKERFILE). */
+ * ED_KIND_DOCKERFILE; a dockerfile_inline one is named after the file and
+ * the service, and its findings have no fixes). */
 void ed_lint_compose(ed_arena *arena, const ed_source *src, const ed_options *options,
                      ed_file_result *out, ed_file_result **linked, size_t *nlinked);
 
@@ -244,6 +245,8 @@ size_t ed_matrix_size(const ed_matrix_axis *axes, size_t naxes);
  * combination's values after options->build_args (so they win), and
  * reports each finding once: with the combinations it occurs in, unless it
  * occurs in all. Findings are the same when rule, position and message are.
+ * A finding keeps its fix only when every combination has it with the same
+ * fix (one made for some combinations could break the others).
  * Without a matrix (or with more than ED_MATRIX_MAX combinations: then the
  * first ED_MATRIX_MAX) it is a plain lint. out->gpu is the first
  * combination's model. */

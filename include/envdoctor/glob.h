@@ -13,7 +13,8 @@
  * when there are more than max. */
 size_t ed_glob_split(char *text, char **segs, size_t max);
 
-/* Do the pattern segments match the path segments exactly? */
+/* Do the pattern segments match the path segments exactly? (At most
+ * np * ns segment comparisons, however many "**" the pattern has.) */
 bool ed_glob_match_segments(char *const *pattern, size_t np, char *const *path, size_t ns);
 
 #endif

@@ -28,18 +28,26 @@ size_t ed_glob_split(char *text, char **segs, size_t max)
 
 bool ed_glob_match_segments(char *const *pat, size_t np, char *const *seg, size_t ns)
 {
-    /* one segment at a time; only "**" branches */
-    while (np > 0 && strcmp(pat[0], "**") != 0) {
-        if (ns == 0 || fnmatch(pat[0], seg[0], 0) != 0)
+    /* Segment by segment; a "**" takes no segment at first, and one more
+     * each time what follows it fails. Only the last "**" seen needs trying
+     * again: what follows it matches wherever it can start, so an earlier
+     * "**" taking more would not help (no backtracking: at most np * ns
+     * comparisons, however many "**" there are). */
+    size_t p = 0, s = 0, star = np, star_s = 0;
+    while (s < ns) {
+        if (p < np && strcmp(pat[p], "**") == 0) {
+            star = p++;
+            star_s = s;
+        } else if (p < np && fnmatch(pat[p], seg[s], 0) == 0) {
+            p++, s++;
+        } else if (star < np) {
+            p = star + 1;
+            s = ++star_s;
+        } else {
             return false;
-        pat++, np--, seg++, ns--;
+        }
     }
-    if (np == 0)
-        return ns == 0;
-    if (np == 1)
-        return true; /* a trailing "**" takes whatever is left */
-    for (size_t k = 0; k <= ns; k++)
-        if (ed_glob_match_segments(pat + 1, np - 1, seg + k, ns - k))
-            return true;
-    return false;
+    while (p < np && strcmp(pat[p], "**") == 0)
+        p++; /* a trailing "**" takes nothing */
+    return p == np;
 }

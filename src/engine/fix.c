@@ -34,10 +34,12 @@ void ed_removal_range(const ed_source *src, size_t start, size_t end, size_t *fr
         k = ed_line_at(src, end);
         le = k + 1 < src->line_count ? src->line_starts[k + 1] - 1 : src->len;
     }
+    /* where the line's text ends: a CRLF line break keeps its '\r' */
+    size_t te = le < src->len && le > end && d[le - 1] == '\r' ? le - 1 : le;
     size_t b = start, a = end;
     while (b > ls && blank(d[b - 1]))
         b--;
-    while (a < le && blank(d[a]))
+    while (a < te && blank(d[a]))
         a++;
     bool alone_before = b == ls;
     bool continued = a < le && d[a] == '\\' && a + 1 + strspn(d + a + 1, " \t\r") >= le;
@@ -46,7 +48,7 @@ void ed_removal_range(const ed_source *src, size_t start, size_t end, size_t *fr
         *to = le < src->len ? le + 1 : le;
         return;
     }
-    if (alone_before && a == le && ls > 0) {
+    if (alone_before && a == te && ls > 0) {
         /* the last line of a continuation: join it to the line before */
         size_t p = ls - 1; /* the '\n' */
         while (p > 0 && blank(d[p - 1]))
@@ -56,7 +58,7 @@ void ed_removal_range(const ed_source *src, size_t start, size_t end, size_t *fr
             while (p > 0 && blank(d[p - 1]))
                 p--;
             *from = p;
-            *to = le;
+            *to = te;
             return;
         }
     }

@@ -128,6 +128,9 @@ static void link_dockerfile(run *r, cf_compose *c, const cf_build_link *link)
             opts.combinations = arg_sets(r->arena, c, link, &opts.ncombinations);
         ed_file_result *res = push_result(r->arena, &r->dockerfiles, &r->ndockerfiles);
         ed_lint_matrix(r->arena, src, ED_KIND_DOCKERFILE, &opts, res);
+        if (!link->path) /* a YAML value, not a file: its fixes have nowhere to go */
+            for (size_t k = 0; k < res->nfindings; k++)
+                res->findings[k].fix = NULL;
         gpu = res->gpu;
         if (link->path) {
             r->done = ed_arena_push(r->arena, r->done, r->ndone, sizeof *r->done);

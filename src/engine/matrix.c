@@ -44,11 +44,28 @@ static bool same_finding(const ed_finding *a, const ed_finding *b)
            a->severity == b->severity && strcmp(a->message, b->message) == 0;
 }
 
+/* Do two fixes make the same edits? */
+static bool same_fix(const ed_fix *a, const ed_fix *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->start != b->start || a->end != b->end || a->unsafe != b->unsafe ||
+        a->nmore != b->nmore ||
+        strcmp(a->replacement ? a->replacement : "", b->replacement ? b->replacement : "") != 0)
+        return false;
+    for (size_t i = 0; i < a->nmore; i++)
+        if (a->more[i].start != b->more[i].start || a->more[i].end != b->more[i].end ||
+            strcmp(a->more[i].replacement, b->more[i].replacement) != 0)
+            return false;
+    return true;
+}
+
 /* A finding of the merged list with the combinations (indexes) it occurs in. */
 typedef struct merged {
     ed_finding finding;
     size_t *combos;
     size_t ncombos;
+    bool other_fix; /* a combination offered another fix (or none) */
 } merged;
 
 void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
@@ -92,7 +109,9 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
             if (!m) {
                 all = ed_arena_push(arena, all, nall, sizeof *all);
                 m = &all[nall++];
-                *m = (merged){res.findings[f], NULL, 0};
+                *m = (merged){res.findings[f], NULL, 0, false};
+            } else if (!same_fix(m->finding.fix, res.findings[f].fix)) {
+                m->other_fix = true;
             }
             m->combos = ed_arena_push(arena, m->combos, m->ncombos, sizeof *m->combos);
             m->combos[m->ncombos++] = k;
@@ -101,6 +120,10 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
     ed_finding *findings = ed_arena_calloc(arena, nall ? nall : 1, sizeof *findings);
     for (size_t i = 0; i < nall; i++) {
         findings[i] = all[i].finding;
+        /* a fix right for some combinations only could break the others
+         * (and the autofix passes would undo each other's work) */
+        if (all[i].ncombos < n || all[i].other_fix)
+            findings[i].fix = NULL;
         if (all[i].ncombos == n)
             continue; /* everywhere: nothing to say */
         ed_combination *in = ed_arena_calloc(arena, all[i].ncombos, sizeof *in);

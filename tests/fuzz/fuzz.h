@@ -35,6 +35,8 @@ int fuzz_compose(const uint8_t *data, size_t size);
 int fuzz_apptainer(const uint8_t *data, size_t size);
 int fuzz_config(const uint8_t *data, size_t size);
 int fuzz_lint(const uint8_t *data, size_t size);
+int fuzz_fix(const uint8_t *data, size_t size);
+int fuzz_ignore(const uint8_t *data, size_t size);
 
 /* A broken invariant: a crash the fuzzer reports, with the input saved. */
 #define FUZZ_CHECK(cond)                                                                     \
@@ -161,6 +163,27 @@ static inline void fuzz_check_results(const ed_file_result *results, size_t n)
             if (f->fix)
                 FUZZ_CHECK(f->fix->start <= f->fix->end && f->fix->end <= r->src->len);
         }
+    }
+}
+
+/* The options of the targets that lint as the CLI does (lint, fix): a
+ * build arg, the Compose interpolation variables, --gpu, and with `matrix`
+ * a build-arg matrix of two combinations (CUDA_VERSION). */
+static inline void fuzz_options(ed_options *o, int gpu, bool matrix)
+{
+    static const char *const args[] = {"PYTHON_VERSION=3.11"};
+    static const char *const cuda[] = {"11.8.0", "12.4.1"};
+    static const ed_matrix_axis axes[] = {{"CUDA_VERSION", cuda, 2}};
+    static const char *const vars[] = {"CUDA_VERSION=12.4.1", "GPU_COUNT=1", "TAG="};
+    memset(o, 0, sizeof *o);
+    o->gpu = gpu;
+    o->build_args = args;
+    o->nbuild_args = 1;
+    o->compose_vars = vars;
+    o->ncompose_vars = sizeof vars / sizeof *vars;
+    if (matrix) {
+        o->matrix = axes;
+        o->nmatrix = 1;
     }
 }
 

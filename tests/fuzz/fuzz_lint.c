@@ -17,11 +17,6 @@
 #include "envdoctor/engine.h"
 #include "envdoctor/report.h"
 
-static const char *const fuzz_lint_args[] = {"PYTHON_VERSION=3.11"};
-static const char *const fuzz_lint_cuda[] = {"11.8.0", "12.4.1"};
-static const ed_matrix_axis fuzz_lint_matrix[] = {{"CUDA_VERSION", fuzz_lint_cuda, 2}};
-static const char *const fuzz_lint_vars[] = {"CUDA_VERSION=12.4.1", "GPU_COUNT=1", "TAG="};
-
 static void fuzz_lint_write(const ed_file_result *results, size_t n, bool color)
 {
     for (int format = REP_TEXT; format <= REP_CODECLIMATE; format++) {
@@ -67,18 +62,10 @@ int fuzz_lint(const uint8_t *data, size_t size)
     fuzz_enter();
     ed_arena *arena = ed_arena_new();
 
-    ed_options options = {0};
-    options.gpu = (int)(sel / 3 % 3);
-    options.no_inline_ignores = sel / 36 % 2;
-    options.build_args = fuzz_lint_args;
-    options.nbuild_args = 1;
-    options.compose_vars = fuzz_lint_vars;
-    options.ncompose_vars = sizeof fuzz_lint_vars / sizeof *fuzz_lint_vars;
+    ed_options options;
     bool twice = sel / 9 % 2;
-    if (twice) {
-        options.matrix = fuzz_lint_matrix;
-        options.nmatrix = 1;
-    }
+    fuzz_options(&options, (int)(sel / 3 % 3), twice);
+    options.no_inline_ignores = sel / 36 % 2;
 
     ed_file_result *results;
     size_t n = 1;
