@@ -1196,6 +1196,20 @@ static void test_lint_several_files(void **state)
     assert_int_equal(res[0].nfindings, 0);
     assert_int_equal(count_rule(&res[1], "ED001"), 1);
     assert_int_equal(res[1].findings[0].begin.line, 3);
+
+    /* a fix that removes the last line of a file without a final line
+     * break stops at the file's end (not on the line break after it) */
+    const char *nginx = "services:\n  app:\n    image: nginx\n";
+    for (size_t i = 0; i < 2; i++) {
+        files[i] = source_of(a, "compose.yaml", ed_arena_printf(a, "%sversion: \"3.8\"", nginx));
+        files[1 - i] = source_of(a, "compose.override.yaml", nginx);
+        ed_lint_compose_files(a, files, 2, NULL, &res, &n);
+        const ed_finding *ed410 = find_rule(&res[i], "ED410");
+        assert_non_null(ed410);
+        assert_non_null(ed410->fix);
+        assert_int_equal(ed410->fix->start, strlen(nginx));
+        assert_int_equal(ed410->fix->end, files[i]->len);
+    }
     ed_arena_free(a);
 }
 

@@ -187,24 +187,29 @@ static size_t file_of(const size_t *base, size_t n, size_t offset)
     return i - 1;
 }
 
-/* Moves each finding into the result of the file it points into. */
-/* A fix of the combined text as a fix of the file that starts at base. */
-static const ed_fix *rebase_fix(ed_arena *arena, const ed_fix *from, size_t base)
+/* A fix of the combined text as a fix of the file at [base, base + len)
+ * (an edit may end on the line break that combine() put after it: it ends
+ * at the file's end); NULL when an edit lies in another file. */
+static const ed_fix *rebase_fix(ed_arena *arena, const ed_fix *from, size_t base, size_t len)
 {
+    size_t n = 1 + from->nmore;
+    ed_edit *edits = ed_arena_calloc(arena, n, sizeof *edits);
+    ed_fix_edits(from, edits, n);
+    for (size_t e = 0; e < n; e++) {
+        if (edits[e].start < base || edits[e].start > base + len || edits[e].end > base + len + 1)
+            return NULL;
+        edits[e].start -= base;
+        edits[e].end = edits[e].end - base > len ? len : edits[e].end - base;
+    }
     ed_fix *fix = ed_arena_alloc(arena, sizeof *fix);
     *fix = *from;
-    fix->start = fix->start >= base ? fix->start - base : 0;
-    fix->end = fix->end >= base ? fix->end - base : 0;
-    ed_edit *more = ed_arena_calloc(arena, from->nmore + 1, sizeof *more);
-    for (size_t e = 0; e < from->nmore; e++) {
-        more[e] = from->more[e];
-        more[e].start = more[e].start >= base ? more[e].start - base : 0;
-        more[e].end = more[e].end >= base ? more[e].end - base : 0;
-    }
-    fix->more = more;
+    fix->start = edits[0].start;
+    fix->end = edits[0].end;
+    fix->more = edits + 1;
     return fix;
 }
 
+/* Moves each finding into the result of the file it points into. */
 static void split_findings(ed_arena *arena, const ed_ctx *ctx, const ed_source *const *files,
                            size_t n, const size_t *base, ed_file_result *out)
 {
@@ -219,8 +224,8 @@ static void split_findings(ed_arena *arena, const ed_ctx *ctx, const ed_source *
             f.end = files[i]->len;
         if (f.end < f.start)
             f.end = f.start;
-        if (f.fix && base[i])
-            f.fix = rebase_fix(arena, f.fix, base[i]);
+        if (f.fix && n > 1)
+            f.fix = rebase_fix(arena, f.fix, base[i], files[i]->len);
         ed_file_result *r = &out[i];
         r->findings = ed_arena_push(arena, r->findings, r->nfindings, sizeof *r->findings);
         r->findings[r->nfindings++] = f;
