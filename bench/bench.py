@@ -31,8 +31,9 @@ ROOT = os.path.dirname(HERE)
 # Large-file kinds: (label, gen kind, 1x size, unit, what, extra env-doctor
 # arguments). The compose kind is scaled from 0.8 MB so that 10x stays under
 # env-doctor's 8 MiB limit for Compose files (ED_COMPOSE_MAX_BYTES); the 20 MB
-# file is measured on its own. Its second row leaves out ED411, whose
-# messages list every other GPU service (quadratic in size per finding).
+# file is measured on its own. Its second row leaves out ED411, which once
+# listed every other GPU service in each finding (quadratic); it shows what
+# ED411 costs now.
 LARGE = [
     ("dockerfile", "dockerfile", 100_000, "lines",
      "Dockerfile of 100,000 lines (stages of ~60 lines)", []),

@@ -116,23 +116,34 @@ static ed_file_result *push_result(cli_run *r)
     return &r->results[r->nresults++];
 }
 
-/* Each input is read and linted in an arena of its own (its source, ASTs
- * and models), and only what the reports need of its results is kept in
- * the run's arena (ed_file_result_keep): the memory of a run grows with
- * its findings, not with the models of every file it read. */
-static void keep_result(cli_run *r, const ed_file_result *res)
+/* Each input is linted in an arena of its own (its ASTs and models), and
+ * only what the reports need of its results is kept in the run's arena
+ * (ed_file_result_keep): the memory of a run grows with its inputs and
+ * findings, not with the models of every file it read. The inputs
+ * themselves are read into the run's arena, so that their results keep
+ * them without a copy (own: the source read so; the Dockerfiles a Compose
+ * file builds are read by the engine, in the scratch arena, and copied). */
+static void keep_result(cli_run *r, const ed_file_result *res, const ed_source *own)
 {
-    ed_file_result_keep(r->arena, res, r->keep_sources, push_result(r));
+    ed_file_result *out = push_result(r);
+    if (own && res->src == own) {
+        ed_file_result bare = *res;
+        bare.src = NULL;
+        ed_file_result_keep(r->arena, &bare, false, out);
+        out->src = own;
+        return;
+    }
+    ed_file_result_keep(r->arena, res, r->keep_sources, out);
 }
 
-/* Reads the input into the scratch arena; NULL (after a message) when it
+/* Reads the input into the run's arena; NULL (after a message) when it
  * cannot be read. */
-static const ed_source *read_input(cli_run *r, ed_arena *scratch, const char *path)
+static const ed_source *read_input(cli_run *r, const char *path)
 {
-    ed_source *src = ed_arena_alloc(scratch, sizeof *src);
+    ed_source *src = ed_arena_alloc(r->arena, sizeof *src);
     char err[256];
     const char *display = cli_display_name(r, path);
-    if (!ed_read_source(src, scratch, r->options, path, display, false, err, sizeof err)) {
+    if (!ed_read_source(src, r->arena, r->options, path, display, false, err, sizeof err)) {
         if (!r->quiet)
             fprintf(stderr, "env-doctor: %s: %s\n", display, err);
         r->unreadable = true;
@@ -141,23 +152,23 @@ static const ed_source *read_input(cli_run *r, ed_arena *scratch, const char *pa
     return src;
 }
 
-/* Lints a file already read into the scratch arena, keeps its result. */
-static void lint_read(cli_run *r, ed_arena *scratch, const ed_source *src, ed_file_kind kind)
+/* Lints a file already read, in a scratch arena; keeps its result. */
+static void lint_read(cli_run *r, const ed_source *src, ed_file_kind kind)
 {
+    ed_arena *scratch = ed_arena_new();
     ed_file_result res;
     ed_lint_matrix(scratch, src, kind, r->options, &res);
-    keep_result(r, &res);
+    keep_result(r, &res, src);
+    ed_arena_free(scratch);
 }
 
 static void lint_one(cli_run *r, const char *path, ed_file_kind kind)
 {
     if (cli_excluded(r, path) || !first_time(r, path))
         return;
-    ed_arena *scratch = ed_arena_new();
-    const ed_source *src = read_input(r, scratch, path);
+    const ed_source *src = read_input(r, path);
     if (src)
-        lint_read(r, scratch, src, kind);
-    ed_arena_free(scratch);
+        lint_read(r, src, kind);
 }
 
 void cli_lint_dockerfile_path(cli_run *r, const char *path)
@@ -189,20 +200,18 @@ static const char *default_env_file(ed_arena *arena, const char *first)
 
 void cli_lint_compose_project(cli_run *r, const char *const *paths, size_t n)
 {
-    ed_arena *scratch = ed_arena_new();
-    const ed_source **files = ed_arena_calloc(scratch, n + 1, sizeof *files);
+    const ed_source **files = ed_arena_calloc(r->arena, n + 1, sizeof *files);
     size_t nfiles = 0;
     for (size_t i = 0; i < n; i++) {
         if (cli_excluded(r, paths[i]) || !first_time(r, paths[i]))
             continue;
-        const ed_source *src = read_input(r, scratch, paths[i]);
+        const ed_source *src = read_input(r, paths[i]);
         if (src)
             files[nfiles++] = src;
     }
-    if (!nfiles) {
-        ed_arena_free(scratch);
+    if (!nfiles)
         return;
-    }
+    ed_arena *scratch = ed_arena_new();
 
     /* --env-file, else the .env beside the first file */
     cf_vars vars = {0};
@@ -226,7 +235,7 @@ void cli_lint_compose_project(cli_run *r, const char *const *paths, size_t n)
         /* an include or a Dockerfile shared with another project: once */
         if (i >= nfiles && res[i].path && !first_time(r, res[i].path))
             continue;
-        keep_result(r, &res[i]);
+        keep_result(r, &res[i], i < nfiles ? files[i] : NULL);
     }
     ed_arena_free(scratch);
 }
@@ -240,12 +249,10 @@ void cli_lint_path(cli_run *r, const char *path, ed_file_kind kind)
         kind = ed_kind_from_name(name);
         if (!kind && ed_name_may_be_apptainer(name)) {
             /* the header decides: read the file once here, lint it below */
-            ed_arena *scratch = ed_arena_new();
-            const ed_source *src = read_input(r, scratch, path);
+            const ed_source *src = read_input(r, path);
             bool apptainer = src && ed_has_bootstrap_header(src->data, src->len);
             if (apptainer && first_time(r, path))
-                lint_read(r, scratch, src, ED_KIND_APPTAINER);
-            ed_arena_free(scratch);
+                lint_read(r, src, ED_KIND_APPTAINER);
             if (!src || apptainer)
                 return;
         }
