@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "envdoctor/source.h"
+
 const ed_limits ed_default_limits = {
-    .max_file_size = (size_t)8 << 20,
+    .max_file_size = ED_SOURCE_MAX_BYTES, /* the reader's own default (source.h) */
     .max_line_length = (size_t)1 << 20,
     .max_instructions = 100000,
     .max_heredocs = 1000,
