@@ -136,7 +136,7 @@ static void check_image(ed_ctx *ctx, const root_groups *groups, const images_use
         return;
     const char *flavor = "runtime";
     for (size_t i = 0; i < n; i++)
-        if (stages[i]->nbuilds > 0)
+        if (stages[i]->nbuilds > 0 || gpu_stage_needs_local_cuda(stages[i], ctx->gpu->kb))
             flavor = "devel";
     const char *image = suggestion(ctx, stages, n, flavor);
     const char *advice =

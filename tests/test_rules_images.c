@@ -199,10 +199,30 @@ static void test_ed101_monolithic_cuda_jaxlib(void **state)
                (want){1, 6, 1, 17,
                       "python:3.10 is a CPU-only image, but the stage installs "
                       "jaxlib==0.4.26+cuda12.cudnn89" NO_CUDA
-                      "; use a CUDA base image (nvidia/cuda:<version>-runtime-<os>) that matches "
+                      "; use a CUDA base image (nvidia/cuda:<version>-devel-<os>) that matches "
                       "the CUDA the stage needs"});
     r = lint("FROM python:3.10\nRUN pip install jaxlib==0.4.26\n");
     expect_none(&r, "ED101");
+}
+
+/* JAX that uses the system's CUDA toolkit (ptxas) at run time gets a devel
+ * image suggested; jax[cuda12], which brings it as wheels, a runtime one. */
+static void test_ed101_local_cuda_jax_suggests_devel(void **state)
+{
+    ed_file_result r = lint("FROM python:3.11\nRUN pip install \"jax[cuda12_local]\"\n");
+    expect_one(&r, "ED101", ED_SEV_ERROR,
+               (want){1, 6, 1, 17,
+                      "python:3.11 is a CPU-only image, but the stage installs "
+                      "jax[cuda12_local]" NO_CUDA
+                      "; use a CUDA base image (nvidia/cuda:<version>-devel-<os>) that matches "
+                      "the CUDA the stage needs"});
+    r = lint("FROM python:3.11\nRUN pip install \"jax[cuda12]\"\n");
+    expect_one(&r, "ED101", ED_SEV_ERROR,
+               (want){1, 6, 1, 17,
+                      "python:3.11 is a CPU-only image, but the stage installs "
+                      "jax[cuda12]" NO_CUDA
+                      "; use a CUDA base image (nvidia/cuda:<version>-runtime-<os>) that matches "
+                      "the CUDA the stage needs"});
 }
 
 static void test_ed101_item5_torchmetrics_is_not_torch(void **state)

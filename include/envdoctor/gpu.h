@@ -220,6 +220,13 @@ bool gpu_native_manager(sh_pm manager, kb_pkg_manager *out);
 /* torch, torchvision, torchaudio (PEP 503 names). */
 bool gpu_is_torch_package(const char *name);
 
+/* A Python command of the stage (ONBUILD triggers aside) installs JAX in
+ * a form that uses the system's CUDA toolkit (ptxas, nvlink) when it
+ * compiles, at run time: jax[cudaNN_local], a CUDA plugin without its
+ * bundled-wheels extra, a monolithic jaxlib==X+cudaNN wheel. Such a stage
+ * needs a devel image. */
+bool gpu_stage_needs_local_cuda(const gpu_stage *s, const kb *knowledge);
+
 /* A variable counts as set "on" (1, true, yes, on; any case). */
 bool gpu_truthy(const char *value);
 

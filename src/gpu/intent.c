@@ -48,6 +48,41 @@ static const char *torch_cuda_source(gpu_builder *b, const gpu_cmd *c, const sh_
     return NULL;
 }
 
+static bool req_needs_local_cuda(const kb *k, const sh_req *r)
+{
+    const kb_jax_plugin *plugin = kb_jax_plugin_find(k, r->name);
+    if (plugin && plugin->bundled_extra) {
+        for (size_t i = 0; i < r->nextras; i++)
+            if (strcmp(r->extras[i], plugin->bundled_extra) == 0)
+                return false;
+        return true;
+    }
+    if (strcmp(r->name, "jaxlib") == 0 && kb_jaxlib_is_monolithic_cuda(k, r->pinned, NULL))
+        return true;
+    if (strcmp(r->name, "jax") != 0 && strcmp(r->name, "jaxlib") != 0)
+        return false;
+    for (size_t i = 0; i < r->nextras; i++) {
+        const kb_jax_extra *e = kb_jax_extra_find(k, r->extras[i]);
+        if (e && e->backend == KB_JAX_CUDA && e->local)
+            return true;
+    }
+    return false;
+}
+
+bool gpu_stage_needs_local_cuda(const gpu_stage *s, const kb *knowledge)
+{
+    for (size_t i = 0; i < s->ncmds; i++) {
+        const sh_pkgcmd *pkg = s->cmds[i].pkg;
+        if (s->cmds[i].onbuild || !pkg || pkg->action != SH_ACT_INSTALL ||
+            !sh_pm_is_python(pkg->manager))
+            continue;
+        for (size_t k = 0; k < pkg->nreqs; k++)
+            if (req_needs_local_cuda(knowledge, &pkg->reqs[k]))
+                return true;
+    }
+    return false;
+}
+
 /* Why installing this Python package means a GPU, or NULL. */
 static const char *python_package_intent(gpu_builder *b, const gpu_cmd *c, const sh_req *r)
 {
