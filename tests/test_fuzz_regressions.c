@@ -203,6 +203,46 @@ static void test_ignore(void **state)
     assert_int_equal(fuzz_ignore((const uint8_t *)input, sizeof input - 1), 0);
 }
 
+/* The XML check of fuzz_lint accepts what the writers produce and catches
+ * each way an XML document can be broken. */
+static void expect_xml(const char *doc, const char *wrong)
+{
+    size_t where;
+    const char *bad = xml_check(doc, strlen(doc), &where);
+    if (!wrong && bad)
+        fail_msg("%s at byte %zu: %s", bad, where, doc);
+    if (wrong)
+        assert_string_equal(bad ? bad : "(well formed)", wrong);
+}
+
+static void test_xml_check(void **state)
+{
+    (void)state;
+#define DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    expect_xml(DECL "<a x=\"1 &amp; &#10;&#x1F600;\">t &lt;\xc3\xa9<b/></a>\n", NULL);
+    expect_xml("<a/>", "no XML declaration");
+    expect_xml(DECL, "no root element");
+    expect_xml(DECL "<a>", "an element that is not closed");
+    expect_xml(DECL "<a></b>", "an end tag that does not match");
+    expect_xml(DECL "<a/><b/>", "a second root element");
+    expect_xml(DECL "x<a/>", "text outside the root element");
+    expect_xml(DECL "<a>&</a>", "a bare '&'");
+    expect_xml(DECL "<a>&#1;</a>", "a reference to a character XML does not allow");
+    expect_xml(DECL "<a>&#xZ;</a>", "a bad character reference");
+    expect_xml(DECL "<a x=\"<\"/>", "a bare '<'");
+    expect_xml(DECL "<a x=1/>", "an attribute without =\"value\"");
+    expect_xml(DECL "<a>\x01</a>", "a control character");
+    expect_xml(DECL "<a>\xff</a>", "invalid UTF-8");
+    expect_xml(DECL "<a>\xc2\x85</a>", "a character XML (or our writers) does not allow");
+    expect_xml(DECL "<a><!-- c --></a>", "a markup construct these writers never emit");
+#undef DECL
+    /* the writers, on a file whose name and findings carry every character
+     * XML escapes or forbids */
+    static const char body[] = "FROM python:3.12\nRUN pip install \"torch<2\" '\x01&\xff'\n";
+    for (unsigned sel = 0; sel < 72; sel += 3)
+        run_selected(fuzz_lint, sel, body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_compose),    cmocka_unit_test(test_apptainer),
         cmocka_unit_test(test_config),     cmocka_unit_test(test_lint),
         cmocka_unit_test(test_fix),        cmocka_unit_test(test_ignore),
+        cmocka_unit_test(test_xml_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

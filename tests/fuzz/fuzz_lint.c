@@ -9,13 +9,15 @@
  *   byte / 36 % 2:  --no-inline-ignores
  * The file is linted as the CLI lints it, and the result is written in every
  * output format, and as text with --show-source; the JSON formats (json,
- * sarif, codeclimate) must be valid JSON. */
+ * sarif, codeclimate) must be valid JSON, the XML ones (checkstyle, junit)
+ * well-formed XML (xml_check.h). */
 #include "fuzz.h"
 
 #include <jansson.h>
 
 #include "envdoctor/engine.h"
 #include "envdoctor/report.h"
+#include "xml_check.h"
 
 static void fuzz_lint_write(const ed_file_result *results, size_t n, bool color)
 {
@@ -34,6 +36,14 @@ static void fuzz_lint_write(const ed_file_result *results, size_t n, bool color)
                         error.text, error.line, error.column);
             FUZZ_CHECK(j != NULL);
             json_decref(j);
+        }
+        if (format == REP_CHECKSTYLE || format == REP_JUNIT) {
+            size_t where;
+            const char *bad = xml_check(buf, len, &where);
+            if (bad)
+                fprintf(stderr, "invalid %s output: %s at byte %zu\n", rep_format_names[format],
+                        bad, where);
+            FUZZ_CHECK(bad == NULL);
         }
         free(buf);
     }
