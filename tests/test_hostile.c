@@ -467,6 +467,23 @@ static void test_deeply_nested_substitutions(void **state)
     remove_file("nested.Dockerfile");
 }
 
+/* Shells whose -c payloads hold unclosed substitutions holding more shells:
+ * each payload was split again at every level (20 KB took 10 s). */
+static void test_nested_shell_payloads(void **state)
+{
+    (void)state;
+    FILE *f = create("payloads.Dockerfile");
+    fputs("FROM ubuntu:22.04\nRUN <<EOF\n", f);
+    for (int i = 0; i < 10000; i++)
+        fputs("sh -c x$(sh -c y$( \n", f);
+    fputs("EOF\n", f);
+    fclose(f);
+    run_result r = run_bounded("dockerfile payloads.Dockerfile", NULL);
+    assert_clean(&r);
+    done(&r);
+    remove_file("payloads.Dockerfile");
+}
+
 static void test_ten_thousand_stages(void **state)
 {
     (void)state;
@@ -725,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_limit_flag_errors),
         cmocka_unit_test(test_limits_in_the_configuration),
         cmocka_unit_test(test_deeply_nested_substitutions),
+        cmocka_unit_test(test_nested_shell_payloads),
         cmocka_unit_test(test_ten_thousand_stages),
         cmocka_unit_test(test_invalid_utf8_everywhere),
         cmocka_unit_test(test_nul_bytes),

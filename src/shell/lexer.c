@@ -5,9 +5,17 @@
  * separators and ( ) nesting is a counter (no stack, however deep).
  * Recursion happens only where text must be split inside a word: $( ),
  * `...`, <( ) and sh -c payloads; it is bounded by SH_MAX_NEST, beyond
- * which substitutions are skipped without being split. */
+ * which substitutions are skipped without being split.
+ *
+ * Splitting a payload reads again text that was read once as the payload
+ * word, and a payload can hold further shells with payloads, so nested
+ * `sh -c "... sh -c ..."` cost more than the script's length: a crafted
+ * 48 KB script took 7 s. The payloads split in one script may add up to
+ * SH_PAYLOAD_FACTOR times its length (plus SH_PAYLOAD_SLACK); the ones
+ * past that are left unsplit, which keeps any script linear. */
 #include "envdoctor/shell.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "envdoctor/buf.h"
@@ -15,6 +23,8 @@
 enum {
     SH_MAX_NEST = 16,    /* nested substitutions / payloads that are split */
     SH_MAX_HEREDOC = 16, /* pending heredocs on one line (more are not skipped) */
+    SH_PAYLOAD_FACTOR = 4,
+    SH_PAYLOAD_SLACK = 64 * 1024,
 };
 
 /* Output shared by a script and the payloads parsed inside it. */
@@ -23,6 +33,7 @@ typedef struct sh_out {
     sh_command *cmds;
     size_t ncmds;
     unsigned nest; /* current recursion depth */
+    size_t payload_budget; /* bytes of sh -c payloads that may still be split */
 } sh_out;
 
 /* The text being split: the script, or an sh -c payload inside it. */
@@ -811,8 +822,9 @@ static size_t sh_run_frame(sh_frame *f, size_t i)
 
 static void sh_parse_payload(sh_out *out, const sh_word *payload, unsigned depth)
 {
-    if (out->nest >= SH_MAX_NEST)
+    if (out->nest >= SH_MAX_NEST || payload->len > out->payload_budget)
         return;
+    out->payload_budget -= payload->len;
     out->nest++;
     sh_text t = {.out = out, .s = payload->text, .n = payload->len, .map = payload->pos};
     t.inexact = payload->pos == NULL;
@@ -821,6 +833,13 @@ static void sh_parse_payload(sh_out *out, const sh_word *payload, unsigned depth
     sh_frame f = {.t = &t, .end = t.n, .depth = depth};
     sh_run_frame(&f, 0);
     out->nest--;
+}
+
+static size_t sh_payload_budget(size_t len)
+{
+    return len > (SIZE_MAX - SH_PAYLOAD_SLACK) / SH_PAYLOAD_FACTOR
+               ? SIZE_MAX
+               : len * SH_PAYLOAD_FACTOR + SH_PAYLOAD_SLACK;
 }
 
 static sh_script *sh_result(sh_out *out)
@@ -833,7 +852,7 @@ static sh_script *sh_result(sh_out *out)
 
 sh_script *sh_parse(ed_arena *arena, const char *text, size_t len)
 {
-    sh_out out = {.arena = arena};
+    sh_out out = {.arena = arena, .payload_budget = sh_payload_budget(text ? len : 0)};
     sh_text t = {.out = &out, .s = text ? text : "", .n = text ? len : 0};
     sh_frame f = {.t = &t, .end = t.n};
     sh_run_frame(&f, 0);
@@ -846,6 +865,10 @@ sh_script *sh_from_argv(ed_arena *arena, const char *const *argv, const size_t *
     sh_out out = {.arena = arena};
     if (n == 0 || !argv)
         return sh_result(&out);
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += argv[k] ? strlen(argv[k]) : 0;
+    out.payload_budget = sh_payload_budget(total);
     sh_command cmd = {0};
     cmd.words = ed_arena_calloc(arena, n, sizeof *cmd.words);
     cmd.nwords = n;
