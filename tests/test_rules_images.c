@@ -946,6 +946,7 @@ int main(void)
         T(test_ed101_item21_other_cpu_images),
         T(test_ed101_item21_tensorflow_gpu_on_python),
         T(test_ed101_monolithic_cuda_jaxlib),
+        T(test_ed101_local_cuda_jax_suggests_devel),
         T(test_ed101_item5_torchmetrics_is_not_torch),
         T(test_ed101_item1_pip3_python_m_pip_and_uv),
         T(test_ed101_item24_index_from_env),
