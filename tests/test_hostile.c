@@ -484,6 +484,34 @@ static void test_nested_shell_payloads(void **state)
     remove_file("payloads.Dockerfile");
 }
 
+/* Many installs in one stage: each looked back over every instruction
+ * before it for a pip.conf (30,000 took 3.5 s); a matrix merged each
+ * combination's findings by scanning all the findings so far. */
+static void write_installs(const char *name, int n)
+{
+    FILE *f = create(name);
+    fputs("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n", f);
+    for (int i = 0; i < n; i++)
+        fputs("RUN pip install torch\n", f);
+    fclose(f);
+}
+
+static void test_thirty_thousand_installs(void **state)
+{
+    (void)state;
+    write_installs("installs.Dockerfile", 30000);
+    run_result r = run_bounded("dockerfile installs.Dockerfile", NULL);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(count_lines_with(r.out, "[ED201 torch-missing-index-url]"), 30000);
+    done(&r);
+    write_installs("installs.Dockerfile", 10000);
+    r = run_bounded("dockerfile --build-arg-matrix A=1,2,3,4 installs.Dockerfile", NULL);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(count_lines_with(r.out, "[ED201 torch-missing-index-url]"), 10000);
+    done(&r);
+    remove_file("installs.Dockerfile");
+}
+
 static void test_ten_thousand_stages(void **state)
 {
     (void)state;
@@ -743,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_limits_in_the_configuration),
         cmocka_unit_test(test_deeply_nested_substitutions),
         cmocka_unit_test(test_nested_shell_payloads),
+        cmocka_unit_test(test_thirty_thousand_installs),
         cmocka_unit_test(test_ten_thousand_stages),
         cmocka_unit_test(test_invalid_utf8_everywhere),
         cmocka_unit_test(test_nul_bytes),

@@ -1,4 +1,5 @@
 /* Linting over a build-argument matrix (see ed_lint_matrix in engine.h). */
+#include <stdint.h>
 #include <string.h>
 
 #include "envdoctor/engine.h"
@@ -68,6 +69,55 @@ typedef struct merged {
     bool other_fix; /* a combination offered another fix (or none) */
 } merged;
 
+/* The merged findings by content (same_finding), so that merging a
+ * combination's findings is linear, not a scan of every finding so far:
+ * open addressing over indexes into the merged list (+1; 0 is empty). */
+typedef struct merge_index {
+    size_t *slots;
+    size_t cap; /* a power of two, over twice the entries */
+} merge_index;
+
+static size_t finding_hash(const ed_finding *f)
+{
+    uint64_t h = 1469598103934665603u;
+    for (const unsigned char *p = (const unsigned char *)f->message; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    h ^= (uint64_t)(uintptr_t)f->rule * 31 + f->start * 7 + f->end + (uint64_t)f->severity;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static void merge_index_put(merge_index *x, const merged *all, size_t i)
+{
+    size_t at = finding_hash(&all[i].finding) & (x->cap - 1);
+    while (x->slots[at])
+        at = (at + 1) & (x->cap - 1);
+    x->slots[at] = i + 1;
+}
+
+/* Room for one more entry: doubles the table (and puts all n back). */
+static void merge_index_reserve(ed_arena *arena, merge_index *x, const merged *all, size_t n)
+{
+    if ((n + 1) * 2 <= x->cap)
+        return;
+    x->cap = x->cap ? x->cap * 2 : 64;
+    x->slots = ed_arena_calloc(arena, x->cap, sizeof *x->slots);
+    for (size_t i = 0; i < n; i++)
+        merge_index_put(x, all, i);
+}
+
+/* The merged finding equal to f that combination k has not matched yet. */
+static merged *merge_index_find(const merge_index *x, merged *all, const ed_finding *f, size_t k)
+{
+    if (!x->cap)
+        return NULL;
+    for (size_t at = finding_hash(f) & (x->cap - 1); x->slots[at]; at = (at + 1) & (x->cap - 1)) {
+        merged *m = &all[x->slots[at] - 1];
+        if (same_finding(&m->finding, f) && m->combos[m->ncombos - 1] != k)
+            return m;
+    }
+    return NULL;
+}
+
 void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
                     const ed_options *options, ed_file_result *out)
 {
@@ -84,6 +134,7 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
     ed_combination *combos = ed_arena_calloc(arena, n, sizeof *combos);
     merged *all = NULL;
     size_t nall = 0;
+    merge_index index = {NULL, 0};
     for (size_t k = 0; k < n; k++) {
         combos[k] = listed ? options->combinations[k]
                            : combination(arena, options->matrix, options->nmatrix, k);
@@ -101,15 +152,13 @@ void ed_lint_matrix(ed_arena *arena, const ed_source *src, ed_file_kind kind,
         if (k == 0)
             *out = res;
         for (size_t f = 0; f < res.nfindings; f++) {
-            merged *m = NULL;
-            for (size_t i = 0; i < nall && !m; i++)
-                if (same_finding(&all[i].finding, &res.findings[f]) &&
-                    all[i].combos[all[i].ncombos - 1] != k)
-                    m = &all[i];
+            merged *m = merge_index_find(&index, all, &res.findings[f], k);
             if (!m) {
                 all = ed_arena_push(arena, all, nall, sizeof *all);
-                m = &all[nall++];
+                merge_index_reserve(arena, &index, all, nall);
+                m = &all[nall];
                 *m = (merged){res.findings[f], NULL, 0, false};
+                merge_index_put(&index, all, nall++);
             } else if (!same_fix(m->finding.fix, res.findings[f].fix)) {
                 m->other_fix = true;
             }

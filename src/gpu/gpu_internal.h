@@ -37,6 +37,7 @@ void gpu_find_consumers(gpu_builder *b);
  * its RUN scripts set (variables.c). */
 struct gpu_file;
 struct gpu_run_vars;
+struct gpu_config_marks;
 struct gpu_files {
     ed_arena *arena;
     struct gpu_file *items;
@@ -44,7 +45,14 @@ struct gpu_files {
     ed_strmap exists; /* build-context paths stat'ed so far: non-NULL when they exist */
     struct req_cache **reqs; /* per stage, per command: gpu_cmd_reqs's answer */
     struct gpu_run_vars *run_vars; /* one per stage, filled by gpu_index_run_vars */
+    struct gpu_config_marks *config; /* one per stage, filled by gpu_index_config */
 };
+
+/* indexes.c: notes where the stage first copies or writes a pip or uv
+ * configuration file (once its commands are collected), so that
+ * gpu_cmd_index_config_unread does not rescan the instructions before each
+ * command: linear, not quadratic, in the stage's length. */
+void gpu_index_config(gpu_builder *b, gpu_stage *stage);
 
 /* requirements.c: an empty cache of requirements files, in the arena. */
 struct gpu_files *gpu_files_new(ed_arena *arena);

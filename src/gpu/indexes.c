@@ -1,6 +1,7 @@
 /* Where a pip or uv command gets its packages from: its own options, then
  * the PIP_* / UV_* variables of the stage, then the option lines of the
  * requirements files it reads. */
+#include <stdint.h>
 #include <string.h>
 
 #include "gpu_internal.h"
@@ -155,21 +156,49 @@ static bool config_variable(const gpu_model *m, const gpu_cmd *c, const char *na
     return v && *v && strcmp(v, "/dev/null") != 0;
 }
 
+/* Per stage, for pip [0] and uv [1]: the first instruction that copies a
+ * configuration file and the first command that writes one (SIZE_MAX:
+ * none). */
+struct gpu_config_marks {
+    size_t copy[2], write[2];
+};
+
+void gpu_index_config(gpu_builder *b, gpu_stage *stage)
+{
+    gpu_model *m = b->model;
+    if (!m->files->config)
+        m->files->config =
+            ed_arena_calloc(b->arena, m->nstages ? m->nstages : 1, sizeof *m->files->config);
+    struct gpu_config_marks *marks = &m->files->config[stage - m->stages];
+    const df_file *file = m->df->file;
+    for (int uv = 0; uv < 2; uv++) {
+        marks->copy[uv] = marks->write[uv] = SIZE_MAX;
+        for (size_t i = stage->stage->first; i < stage->stage->end; i++)
+            if (copies_config(&file->instrs[i], uv)) {
+                marks->copy[uv] = i;
+                break;
+            }
+        for (size_t k = 0; k < stage->ncmds; k++)
+            if (writes_config(&stage->cmds[k], uv)) {
+                marks->write[uv] = k;
+                break;
+            }
+    }
+}
+
 bool gpu_cmd_index_config_unread(const gpu_model *m, const gpu_cmd *c)
 {
     bool uv = c->pkg && c->pkg->manager != SH_PM_PIP;
     if (config_variable(m, c, uv ? "UV_CONFIG_FILE" : "PIP_CONFIG_FILE"))
         return true;
     const gpu_stage *own = &m->stages[c->stage];
-    const df_file *file = m->df->file;
     for (const gpu_stage *s = own; s; s = s->parent) {
-        size_t limit = s == own ? c->index : s->stage->end;
-        for (size_t i = s->stage->first; i < limit; i++)
-            if (copies_config(&file->instrs[i], uv))
-                return true;
-        for (size_t k = 0; k < s->ncmds && &s->cmds[k] != c; k++) /* cmds may be NULL */
-            if (writes_config(&s->cmds[k], uv))
-                return true;
+        const struct gpu_config_marks *marks = &m->files->config[s - m->stages];
+        /* in c's own stage, only what comes before c counts */
+        size_t copy_limit = s == own ? c->index : SIZE_MAX;
+        size_t write_limit = s == own ? (size_t)(c - own->cmds) : SIZE_MAX;
+        if (marks->copy[uv] < copy_limit || marks->write[uv] < write_limit)
+            return true;
     }
     return false;
 }

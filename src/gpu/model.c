@@ -47,6 +47,7 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
             s->image = (kb_image_facts){.vendor = KB_VENDOR_UNKNOWN, .cuda = {-1, -1, -1}};
         collect_commands(&b, s);
         gpu_index_run_vars(&b, s);
+        gpu_index_config(&b, s);
         gpu_find_builds(&b, s);
         gpu_find_cuda_installs(&b, s);
         gpu_decide_intent(&b, s);
