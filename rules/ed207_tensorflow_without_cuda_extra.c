@@ -44,7 +44,7 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         return;
     const char *image_lacks = missing_cudnn(ctx, item->stage);
     if (!image_lacks || fw_picked_version_has(ctx, item, needs_and_cuda, NULL) != KB_YES ||
-        fw_chain_installs(ctx, item->stage, brings_cudnn, NULL))
+        fw_chain_installs(ctx, item->stage, brings_cudnn, data))
         return;
     ed_finding *f = ed_report_with(
         ctx, ctx->rule->severity, item->req->span.start, item->req->span.end,
@@ -60,7 +60,8 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
 
 static void check(ed_ctx *ctx)
 {
-    fw_each_python_req(ctx, FW_INSTALLS, visit, NULL);
+    fw_chain_cache cache = {NULL};
+    fw_each_python_req(ctx, FW_INSTALLS, visit, &cache);
 }
 
 ED_RULE(ed207){

@@ -144,14 +144,15 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         return;
     if (strcmp(item->r->name, "jaxlib") == 0 && jax_in_same_command(ctx, item))
         return;
-    if (fw_chain_installs(ctx, s, brings_cuda_jax, NULL))
+    if (fw_chain_installs(ctx, s, brings_cuda_jax, data))
         return;
     report(ctx, item, &verdict);
 }
 
 static void check(ed_ctx *ctx)
 {
-    fw_each_python_req(ctx, FW_INSTALLS, visit, NULL);
+    fw_chain_cache cache = {NULL};
+    fw_each_python_req(ctx, FW_INSTALLS, visit, &cache);
 }
 
 ED_RULE(ed208){

@@ -103,7 +103,7 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
         return;
     local_kind kind = local_kind_of(ctx, item, &major);
     if (kind == NOT_LOCAL || !lacks_toolkit(item) || nvcc_wheels(s) ||
-        fw_chain_installs(ctx, s, brings_cuda_wheels, NULL))
+        fw_chain_installs(ctx, s, brings_cuda_wheels, data))
         return;
     const char *what = kind == LOCAL_MONOLITHIC ? " (a monolithic CUDA jaxlib)" : "";
     if (kind == LOCAL_MONOLITHIC)
@@ -126,7 +126,8 @@ static void visit(ed_ctx *ctx, const fw_item *item, void *data)
 
 static void check(ed_ctx *ctx)
 {
-    fw_each_python_req(ctx, FW_INSTALLS, visit, NULL);
+    fw_chain_cache cache = {NULL};
+    fw_each_python_req(ctx, FW_INSTALLS, visit, &cache);
 }
 
 ED_RULE(ed209){

@@ -41,16 +41,40 @@ static bool command_installs(ed_ctx *ctx, const gpu_stage *s, const gpu_cmd *c, 
     return false;
 }
 
-bool fw_chain_installs(ed_ctx *ctx, const gpu_stage *stage, fw_test test, void *data)
+static bool stage_installs(ed_ctx *ctx, const gpu_stage *s, fw_test test)
 {
-    for (const gpu_stage *s = stage; s; s = s->parent)
-        for (size_t k = 0; k < s->ncmds; k++) {
-            const gpu_cmd *c = &s->cmds[k];
-            if (c->pkg && c->pkg->action == SH_ACT_INSTALL &&
-                command_installs(ctx, s, c, test, data))
-                return true;
-        }
+    for (size_t k = 0; k < s->ncmds; k++) {
+        const gpu_cmd *c = &s->cmds[k];
+        if (c->pkg && c->pkg->action == SH_ACT_INSTALL && command_installs(ctx, s, c, test, NULL))
+            return true;
+    }
     return false;
+}
+
+bool fw_chain_installs(ed_ctx *ctx, const gpu_stage *stage, fw_test test, fw_chain_cache *cache)
+{
+    const gpu_model *m = ctx->gpu;
+    if (!cache->answers)
+        cache->answers = ed_arena_calloc(ctx->arena, m->nstages ? m->nstages : 1, 1);
+    /* The stages up the chain whose answer is not known yet, then each
+     * answer from the top down: its own commands, or its parent's answer.
+     * No recursion: a chain can be 100,000 stages long. */
+    size_t n = 0;
+    const gpu_stage *s = stage;
+    for (; s && cache->answers[s - m->stages] == 0; s = s->parent)
+        n++;
+    bool answer = s && cache->answers[s - m->stages] > 0;
+    if (n == 0)
+        return answer;
+    const gpu_stage **unknown = ed_arena_calloc(ctx->arena, n, sizeof *unknown);
+    n = 0;
+    for (s = stage; s && cache->answers[s - m->stages] == 0; s = s->parent)
+        unknown[n++] = s;
+    while (n-- > 0) {
+        answer = answer || stage_installs(ctx, unknown[n], test);
+        cache->answers[unknown[n] - m->stages] = answer ? 1 : -1;
+    }
+    return answer;
 }
 
 bool fw_from_index(const sh_req *r)

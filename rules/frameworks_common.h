@@ -29,10 +29,18 @@ typedef bool (*fw_test)(ed_ctx *ctx, const fw_item *item, void *data);
  * command in scope, stage by stage, requirements files included. */
 void fw_each_python_req(ed_ctx *ctx, fw_scope scope, fw_visit visit, void *data);
 
+/* fw_chain_installs's answers so far, per stage, for one test: a rule asks
+ * for each requirement it visits, and scanning the chain each time made a
+ * stage of n installs cost n squared. Zero-initialise it before the first
+ * use (one per rule run and test). */
+typedef struct fw_chain_cache {
+    signed char *answers; /* per stage: 0 not known yet, 1 yes, -1 no */
+} fw_chain_cache;
+
 /* Does any install command (any package manager) of the stage or of the
- * stages its FROM chain builds on pass the test? ONBUILD triggers count:
- * erring toward "yes" keeps the rules silent. */
-bool fw_chain_installs(ed_ctx *ctx, const gpu_stage *stage, fw_test test, void *data);
+ * stages its FROM chain builds on pass the test (called with NULL data)?
+ * ONBUILD triggers count: erring toward "yes" keeps the rules silent. */
+bool fw_chain_installs(ed_ctx *ctx, const gpu_stage *stage, fw_test test, fw_chain_cache *cache);
 
 /* The package comes from an index by name, not from a URL, VCS link or a
  * local path / file (custom builds are not judged). */

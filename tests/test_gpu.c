@@ -343,6 +343,34 @@ static void test_requirements_file_indexes(void **state)
     remove_dir(dir);
 }
 
+/* `-r /app/reqs.txt` comes from the nearest COPY before the command whose
+ * source exists in the build context: not one after it, not a --from
+ * copy, not a missing source; within one COPY the first source wins. */
+static void test_requirements_file_from_the_nearest_copy(void **state)
+{
+    char *dir = make_dir("reqs.txt", "torch==2.5.1\n", "jax.txt", "jax\n");
+    char path[256];
+    snprintf(path, sizeof path, "mkdir -p %s/b && echo numpy > %s/b/reqs.txt", dir, dir);
+    assert_int_equal(system(path), 0);
+    gpu_model *m = build_in("FROM python:3.12\n"
+                            "COPY b/reqs.txt /app/\n"          /* shadowed by the next one */
+                            "COPY reqs.txt missing/reqs.txt /app/\n"
+                            "COPY --from=other jax.txt /app/reqs.txt\n"
+                            "COPY missing/reqs.txt /app/\n" /* no such source */
+                            "RUN pip install -r /app/reqs.txt\n"
+                            "COPY b/reqs.txt /app/\n"          /* after the command */
+                            "RUN pip install -r /app/reqs.txt\n",
+                            GPU_AUTO, dir);
+    size_t n;
+    gpu_req *reqs = gpu_cmd_reqs(arena, m, &m->stages[0].cmds[0], &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(reqs[0].req->name, "torch");
+    reqs = gpu_cmd_reqs(arena, m, &m->stages[0].cmds[1], &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(reqs[0].req->name, "numpy");
+    remove_dir(dir);
+}
+
 static void test_requirements_files_are_read_once(void **state)
 {
     char *dir = make_dir("requirements.txt", "torch==2.5.1\n", NULL, NULL);
@@ -576,6 +604,7 @@ int main(void)
         cmocka_unit_test_teardown(test_requirements_files, teardown),
         cmocka_unit_test_teardown(test_requirements_file_indexes, teardown),
         cmocka_unit_test_teardown(test_requirements_files_are_read_once, teardown),
+        cmocka_unit_test_teardown(test_requirements_file_from_the_nearest_copy, teardown),
         cmocka_unit_test_teardown(test_index_options_and_variable_names, teardown),
         cmocka_unit_test_teardown(test_onbuild_builds_toolkits_and_intent, teardown),
         cmocka_unit_test_teardown(test_cuda_installed_by_hand, teardown),

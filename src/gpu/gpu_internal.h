@@ -43,6 +43,8 @@ struct gpu_files {
     struct gpu_file *items;
     size_t n;
     ed_strmap exists; /* build-context paths stat'ed so far: non-NULL when they exist */
+    ed_strmap loaded; /* path -> index + 1 in items */
+    struct copy_index *copies; /* per stage, what its COPY/ADDs put where (on first use) */
     struct req_cache **reqs; /* per stage, per command: gpu_cmd_reqs's answer */
     struct gpu_run_vars *run_vars; /* one per stage, filled by gpu_index_run_vars */
     struct gpu_config_marks *config; /* one per stage, filled by gpu_index_config */

@@ -5,6 +5,7 @@
  * read and parsed once per model, however many rules ask. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -52,13 +53,14 @@ static char *read_small_file(ed_arena *arena, const char *path, size_t *len)
 static const gpu_file *load(const gpu_model *m, const char *path)
 {
     struct gpu_files *files = m->files;
-    for (size_t i = 0; i < files->n; i++)
-        if (strcmp(files->items[i].path, path) == 0)
-            return &files->items[i];
+    void *known;
+    if (ed_strmap_get(&files->loaded, path, &known))
+        return &files->items[(uintptr_t)known - 1];
     files->items = ed_arena_push(files->arena, files->items, files->n, sizeof *files->items);
     gpu_file *f = &files->items[files->n++];
     memset(f, 0, sizeof *f);
     f->path = ed_arena_strdup(files->arena, path);
+    ed_strmap_add(files->arena, &files->loaded, f->path, (void *)(uintptr_t)files->n);
     size_t dir = strlen(m->context_dir);
     f->name = strncmp(path, m->context_dir, dir) == 0 && path[dir] == '/' ? f->path + dir + 1
                                                                           : f->path;
@@ -84,6 +86,100 @@ static bool exists(const gpu_model *m, const char *path)
     return found;
 }
 
+/* What a stage's COPY/ADDs (not --from) bring from the build context, by
+ * the base name of each source, so that finding the copy a `-r` file came
+ * from does not scan every instruction before the command (quadratic in a
+ * stage of many installs). Entries of one base name are in source order:
+ * by instruction, and within one instruction from the last source to the
+ * first; `found` is the nearest existing build-context path at or before
+ * the entry (NULL: none), filled when the base name is first asked for. */
+typedef struct copy_entry {
+    const char *base, *source;
+    size_t index, order;
+    const char *found;
+    bool done;
+} copy_entry;
+
+struct copy_index {
+    copy_entry *items;
+    size_t n;
+    bool built;
+};
+
+static int compare_copies(const void *a, const void *b)
+{
+    const copy_entry *x = a, *y = b;
+    int d = strcmp(x->base, y->base);
+    return d ? d : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void build_copy_index(const gpu_model *m, const df_stage *s, struct copy_index *ix)
+{
+    const df_file *file = m->df->file;
+    size_t order = 0;
+    for (size_t i = s->first; i < s->end; i++) {
+        const df_instr *in = &file->instrs[i];
+        if ((in->kind != DF_COPY && in->kind != DF_ADD) || in->nargs < 2)
+            continue;
+        bool from_stage = false;
+        for (size_t k = 0; k < in->nflags; k++)
+            from_stage |= strcmp(in->flags[k].name, "from") == 0;
+        for (size_t k = in->nargs - 1; !from_stage && k-- > 0;) {
+            ix->items = ed_arena_push(m->files->arena, ix->items, ix->n, sizeof *ix->items);
+            ix->items[ix->n++] =
+                (copy_entry){basename_of(in->args[k].text), in->args[k].text, i, order++, NULL, false};
+        }
+    }
+    qsort(ix->items, ix->n, sizeof *ix->items, compare_copies);
+    ix->built = true;
+}
+
+/* The path an earlier COPY/ADD of c's stage put `path`'s file at: the
+ * nearest one before c whose source exists in the build context. */
+static const char *copied_path(const gpu_model *m, const gpu_cmd *c, const char *path)
+{
+    struct gpu_files *files = m->files;
+    if (!files->copies)
+        files->copies = ed_arena_calloc(files->arena, m->nstages ? m->nstages : 1,
+                                        sizeof *files->copies);
+    struct copy_index *ix = &files->copies[c->stage];
+    if (!ix->built)
+        build_copy_index(m, m->stages[c->stage].stage, ix);
+    const char *base = basename_of(path);
+    /* the base name's entries: [lo, hi) */
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->items[mid].base, base) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < ix->n && strcmp(ix->items[end].base, base) == 0)
+        end++;
+    if (lo == end)
+        return NULL;
+    if (!ix->items[lo].done)
+        for (size_t k = lo; k < end; k++) {
+            copy_entry *e = &ix->items[k];
+            const char *candidate =
+                ed_arena_printf(files->arena, "%s/%s", m->context_dir, e->source);
+            e->found = exists(m, candidate) ? candidate : k > lo ? ix->items[k - 1].found : NULL;
+            e->done = true;
+        }
+    /* the last entry of an instruction before c */
+    size_t a = lo, b = end;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (ix->items[mid].index < c->index)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a > lo ? ix->items[a - 1].found : NULL;
+}
+
 /* The build-context path of a file the image sees at `path`. */
 static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_cmd *c,
                                 const char *path)
@@ -96,25 +192,7 @@ static const char *context_path(ed_arena *arena, const gpu_model *m, const gpu_c
             return direct;
     }
     /* COPY requirements.txt /app/  then  pip install -r /app/requirements.txt */
-    const df_stage *s = m->stages[c->stage].stage;
-    const df_file *file = m->df->file;
-    for (size_t i = c->index; i-- > s->first;) {
-        const df_instr *in = &file->instrs[i];
-        if ((in->kind != DF_COPY && in->kind != DF_ADD) || in->nargs < 2)
-            continue;
-        bool from_stage = false;
-        for (size_t k = 0; k < in->nflags; k++)
-            from_stage |= strcmp(in->flags[k].name, "from") == 0;
-        if (from_stage)
-            continue;
-        for (size_t k = 0; k + 1 < in->nargs; k++)
-            if (strcmp(basename_of(in->args[k].text), basename_of(path)) == 0) {
-                const char *candidate = ed_arena_printf(arena, "%s/%s", m->context_dir, in->args[k].text);
-                if (exists(m, candidate))
-                    return candidate;
-            }
-    }
-    return NULL;
+    return copied_path(m, c, path);
 }
 
 /* What to do with each file a command reads (span: its -r word). */
