@@ -54,7 +54,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 LIB       := $(BUILD)/libenvdoctor.a
 BIN       := $(BUILD)/env-doctor
 
-.PHONY: all test test-tools asan valgrind valgrind-run run clean install check-deps bench
+.PHONY: all test test-tools asan valgrind valgrind-run run clean install check-deps bench bench-sweep
 all: $(BIN)
 
 # V=1 shows the full commands.
@@ -263,6 +263,11 @@ bench: $(BIN) $(BUILD)/bench/gen $(BUILD)/bench/peak $(BUILD)/bench/env-doctor-d
 	@python3 bench/bench.py --bin $(BIN) --gen $(BUILD)/bench/gen --peak $(BUILD)/bench/peak \
 	    --dynamic-bin $(BUILD)/bench/env-doctor-dynamic --floor-bin $(BUILD)/bench/empty \
 	    --work $(BUILD)/bench $(BENCH_FLAGS)
+
+# Each kind of repeated line at N and 4N copies: reports superlinear costs
+# (bench/sweep.py; BENCH_FLAGS='--copies 2500' for a quicker run).
+bench-sweep: $(BIN)
+	@python3 bench/sweep.py --bin $(BIN) $(BENCH_FLAGS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -525,6 +525,23 @@ static void test_thirty_thousand_installs(void **state)
     remove_file("installs.Dockerfile");
 }
 
+/* A pragma above each of 20,000 services: each pragma walked every tree
+ * to find its key, and each comment was compared with all before it. */
+static void test_twenty_thousand_compose_pragmas(void **state)
+{
+    (void)state;
+    FILE *f = create("compose.yaml");
+    fputs("services:\n", f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "  # env-doctor ignore=ED401\n  s%d:\n    image: python:3.12\n"
+                   "    runtime: nvidia\n", i);
+    fclose(f);
+    run_result r = run_bounded("compose compose.yaml", NULL);
+    assert_clean(&r);
+    done(&r);
+    remove_file("compose.yaml");
+}
+
 static void test_ten_thousand_stages(void **state)
 {
     (void)state;
@@ -785,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_deeply_nested_substitutions),
         cmocka_unit_test(test_nested_shell_payloads),
         cmocka_unit_test(test_thirty_thousand_installs),
+        cmocka_unit_test(test_twenty_thousand_compose_pragmas),
         cmocka_unit_test(test_ten_thousand_stages),
         cmocka_unit_test(test_invalid_utf8_everywhere),
         cmocka_unit_test(test_nul_bytes),

@@ -461,7 +461,24 @@ static void consider(target *t, size_t from, size_t to, bool pair)
     t->to = to;
 }
 
-static void walk(const cf_node *n, target *t)
+/* Every key (with its value) and list item of the file's trees, sorted by
+ * where they start, collected once: finding a pragma's key by walking the
+ * trees again for each pragma was quadratic. `memo` keeps the last line's
+ * answer (the pragmas above one key ask for the same line). */
+typedef struct site {
+    size_t from, to;
+    bool pair;
+} site;
+
+typedef struct site_index {
+    site *items;
+    size_t n;
+    bool built;
+    target memo;
+    bool has_memo;
+} site_index;
+
+static void collect(ed_arena *arena, const cf_node *n, site_index *ix)
 {
     if (!n || n->alias)
         return;
@@ -472,17 +489,58 @@ static void walk(const cf_node *n, target *t)
                 continue;
             size_t vs, ve;
             cf_node_site(p->value, &vs, &ve);
-            consider(t, p->key->start, ve > p->key->end ? ve : p->key->end, true);
-            walk(p->value, t);
+            ix->items = ed_arena_push(arena, ix->items, ix->n, sizeof *ix->items);
+            ix->items[ix->n++] = (site){p->key->start, ve > p->key->end ? ve : p->key->end, true};
+            collect(arena, p->value, ix);
         }
     } else if (n->kind == CF_SEQ) {
         for (size_t i = 0; i < n->nitems; i++) {
             size_t s, e;
             cf_node_site(n->items[i], &s, &e);
-            consider(t, s, e, false);
-            walk(n->items[i], t);
+            ix->items = ed_arena_push(arena, ix->items, ix->n, sizeof *ix->items);
+            ix->items[ix->n++] = (site){s, e, false};
+            collect(arena, n->items[i], ix);
         }
     }
+}
+
+static int compare_sites(const void *a, const void *b)
+{
+    const site *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* The key or item the line [t->lo, t->hi) starts, by consider()'s choice. */
+static void find_site(const ed_ctx *ctx, site_index *ix, target *t)
+{
+    if (!ix->built) {
+        const cf_compose *c = ctx->compose;
+        for (size_t y = 0; y < c->nyamls; y++) {
+            const cf_yaml *yaml = c->yamls[y];
+            if (yaml->src->len != ctx->src->len)
+                continue;
+            for (size_t d = 0; d < yaml->ndocs; d++)
+                collect(ctx->arena, yaml->docs[d], ix);
+        }
+        qsort(ix->items, ix->n, sizeof *ix->items, compare_sites);
+        ix->built = true;
+    }
+    if (ix->has_memo && ix->memo.lo == t->lo) {
+        *t = ix->memo;
+        return;
+    }
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->items[mid].from < t->lo)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < ix->n && ix->items[i].from < t->hi; i++)
+        consider(t, ix->items[i].from, ix->items[i].to, ix->items[i].pair);
+    ix->memo = *t;
+    ix->has_memo = true;
 }
 
 static bool comment_only_line(const ed_source *src, unsigned line)
@@ -490,8 +548,8 @@ static bool comment_only_line(const ed_source *src, unsigned line)
     return comment_at(src, line) != (size_t)-1 || blank_line(src, line);
 }
 
-static void attach_compose(const ed_ctx *ctx, ed_pragma *p, const cf_comment *cm,
-                           size_t file_from, size_t file_to)
+static void attach_compose(const ed_ctx *ctx, site_index *sites, ed_pragma *p,
+                           const cf_comment *cm, size_t file_from, size_t file_to)
 {
     const ed_source *src = ctx->src;
     if (p->scope == ED_PRAGMA_GLOBAL) {
@@ -517,14 +575,7 @@ static void attach_compose(const ed_ctx *ctx, ed_pragma *p, const cf_comment *cm
     size_t ls, le;
     ed_source_line_range(src, line, &ls, &le);
     target t = {ls, le + 1, false, false, 0, 0};
-    const cf_compose *c = ctx->compose;
-    for (size_t y = 0; y < c->nyamls; y++) {
-        const cf_yaml *yaml = c->yamls[y];
-        if (yaml->src->len != src->len)
-            continue;
-        for (size_t d = 0; d < yaml->ndocs; d++)
-            walk(yaml->docs[d], &t);
-    }
+    find_site(ctx, sites, &t);
     if (!t.found)
         return;
     p->attached = true;
@@ -540,7 +591,10 @@ void ed_suppress_compose(ed_ctx *ctx, const ed_source *const *files, const size_
         return;
     const ed_source *src = ctx->src;
     pragma_list l = {0};
-    size_t *seen = NULL, nseen = 0;
+    site_index sites = {0};
+    /* comments already read, by their start: the trees of one file read
+     * twice (an override of itself) have the same comments */
+    unsigned char *seen = ed_arena_calloc(ctx->arena, src->len / 8 + 1, 1);
     for (size_t y = 0; y < c->nyamls; y++) {
         const cf_yaml *yaml = c->yamls[y];
         /* trees of other files (extends: file:) have offsets of their own */
@@ -552,13 +606,9 @@ void ed_suppress_compose(ed_ctx *ctx, const ed_source *const *files, const size_
                 memcmp(yaml->src->data + cm->start, src->data + cm->start,
                        cm->end - cm->start) != 0)
                 continue;
-            bool dup = false;
-            for (size_t i = 0; i < nseen && !dup; i++)
-                dup = seen[i] == cm->start;
-            if (dup)
+            if (seen[cm->start / 8] & (1u << (cm->start % 8)))
                 continue;
-            seen = ed_arena_push(ctx->arena, seen, nseen, sizeof *seen);
-            seen[nseen++] = cm->start;
+            seen[cm->start / 8] |= (unsigned char)(1u << (cm->start % 8));
             ed_pragma p;
             if (!ed_pragma_parse(ctx->arena, src->data, cm->start, cm->end, &p))
                 continue;
@@ -567,7 +617,7 @@ void ed_suppress_compose(ed_ctx *ctx, const ed_source *const *files, const size_
                 i--;
             size_t from = nfiles ? base[i - 1] : 0;
             size_t to = nfiles ? base[i - 1] + files[i - 1]->len + 1 : src->len + 1;
-            attach_compose(ctx, &p, cm, from, to);
+            attach_compose(ctx, &sites, &p, cm, from, to);
             push_pragma(ctx->arena, &l, &p);
         }
     }
