@@ -20,7 +20,7 @@ ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS) -pthread
 
 # The binary is linked statically, as a position-independent executable, so
 # that a run starts without the dynamic loader, its symbol lookups and most
-# of its relocations: a one-file lint costs 2.7 ms instead of 3.5 ms on the
+# of its relocations: a one-file lint costs 2.5 ms instead of 3.3 ms on the
 # benchmark machine (docs/performance.md). -static-pie keeps ASLR, which
 # -static would give up. STATIC=0 links dynamically; sanitizer builds
 # (make asan, make fuzz) and make valgrind always do. Where the static link
