@@ -522,7 +522,8 @@ static void find_site(const ed_ctx *ctx, site_index *ix, target *t)
             for (size_t d = 0; d < yaml->ndocs; d++)
                 collect(ctx->arena, yaml->docs[d], ix);
         }
-        qsort(ix->items, ix->n, sizeof *ix->items, compare_sites);
+        if (ix->n) /* items is NULL then, and qsort's base may not be */
+            qsort(ix->items, ix->n, sizeof *ix->items, compare_sites);
         ix->built = true;
     }
     if (ix->has_memo && ix->memo.lo == t->lo) {

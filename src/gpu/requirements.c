@@ -130,7 +130,8 @@ static void build_copy_index(const gpu_model *m, const df_stage *s, struct copy_
                 (copy_entry){basename_of(in->args[k].text), in->args[k].text, i, order++, NULL, false};
         }
     }
-    qsort(ix->items, ix->n, sizeof *ix->items, compare_copies);
+    if (ix->n) /* items is NULL then, and qsort's base may not be */
+        qsort(ix->items, ix->n, sizeof *ix->items, compare_copies);
     ix->built = true;
 }
 
