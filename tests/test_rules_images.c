@@ -223,6 +223,15 @@ static void test_ed101_local_cuda_jax_suggests_devel(void **state)
                       "jax[cuda12]" NO_CUDA
                       "; use a CUDA base image (nvidia/cuda:<version>-runtime-<os>) that matches "
                       "the CUDA the stage needs"});
+    /* the plugin's bundled-wheels extra in another spelling (PEP 685) */
+    r = lint("FROM python:3.11\nRUN pip install \"jax[cuda12]\" "
+             "\"jax-cuda12-plugin[with_cuda]\"\n");
+    expect_one(&r, "ED101", ED_SEV_ERROR,
+               (want){1, 6, 1, 17,
+                      "python:3.11 is a CPU-only image, but the stage installs "
+                      "jax[cuda12]" NO_CUDA
+                      "; use a CUDA base image (nvidia/cuda:<version>-runtime-<os>) that matches "
+                      "the CUDA the stage needs"});
 }
 
 static void test_ed101_item5_torchmetrics_is_not_torch(void **state)

@@ -52,9 +52,14 @@ static bool req_needs_local_cuda(const kb *k, const sh_req *r)
 {
     const kb_jax_plugin *plugin = kb_jax_plugin_find(k, r->name);
     if (plugin && plugin->bundled_extra) {
-        for (size_t i = 0; i < r->nextras; i++)
-            if (strcmp(r->extras[i], plugin->bundled_extra) == 0)
+        /* PEP 685: [with_cuda] is [with-cuda] */
+        char want[64], have[64];
+        kb_normalise_name(plugin->bundled_extra, want, sizeof want);
+        for (size_t i = 0; i < r->nextras; i++) {
+            kb_normalise_name(r->extras[i], have, sizeof have);
+            if (strcmp(have, want) == 0)
                 return false;
+        }
         return true;
     }
     if (strcmp(r->name, "jaxlib") == 0 && kb_jaxlib_is_monolithic_cuda(k, r->pinned, NULL))
