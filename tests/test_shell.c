@@ -45,9 +45,10 @@ static void check_ranges(const sh_script *s, size_t len)
             assert_true(w->start <= w->end);
             assert_true(w->end <= len);
             assert_int_equal(strlen(w->text), w->len);
-            for (size_t k = 0; w->pos && k < w->len; k++) {
-                assert_true(w->pos[k] >= w->start);
-                assert_true(w->pos[k] < w->end);
+            assert_true(w->exact || !w->pos);
+            for (size_t k = 0; w->exact && k < w->len; k++) {
+                assert_true(sh_word_pos(w, k) >= w->start);
+                assert_true(sh_word_pos(w, k) < w->end);
             }
         }
     }
@@ -382,6 +383,7 @@ static void test_from_argv(void **state)
     s = sh_from_argv(arena, argv, NULL, NULL, 3);
     assert_int_equal(s->cmds[0].nwords, 3);
     assert_null(s->cmds[0].words[0].pos);
+    assert_false(s->cmds[0].words[0].exact);
     s = sh_from_argv(arena, argv, NULL, NULL, 0);
     assert_int_equal(s->ncmds, 0);
     ed_arena_free(arena);
@@ -409,6 +411,7 @@ static void test_from_argv_payload(void **state)
     s = sh_from_argv(arena, argv2, s2, e2, 3);
     assert_int_equal(s->ncmds, 2);
     assert_null(s->cmds[0].words[2].pos);
+    assert_false(s->cmds[0].words[2].exact);
     assert_int_equal(s->cmds[1].words[1].start, 11);
     assert_int_equal(s->cmds[1].words[1].end, 25);
     ed_arena_free(arena);

@@ -30,12 +30,16 @@ typedef struct sh_word {
      * is exact however the payload was quoted; when the payload itself has
      * no `pos` (see below) it is the payload word's range. */
     size_t start, end;
-    /* pos[i] is the offset in the script text of the last byte of the input
-     * that produced text[i] (`x` in `\x`, the character itself otherwise),
-     * so the source range of text[a..b) is [pos[a], pos[b-1] + 1) (see
-     * sh_word_span). NULL when no exact map exists (exec-form words whose
-     * range does not match their text): then only [start,end) is known. */
+    /* When exact, the offset in the script text of the last byte of the
+     * input that produced text[i] (`x` in `\x`, the character itself
+     * otherwise) is known for every i, so the source range of text[a..b)
+     * is [pos(a), pos(b-1) + 1) (see sh_word_span and sh_word_pos). `pos`
+     * holds those offsets, or is NULL when they are start, start+1, ...
+     * (a word written as it reads, the common case: no map is stored).
+     * When not exact (exec-form words whose range does not match their
+     * text) only [start,end) is known and `pos` is NULL. */
     const size_t *pos;
+    bool exact;
     bool quoted;        /* any part was quoted or escaped */
     bool has_expansion; /* contains an unquoted or double-quoted $ expansion,
                            $(...), `...` or $((...)) */
@@ -125,9 +129,12 @@ bool sh_is_shell_program(const char *program);
  * that runs a -c payload or reads its script from standard input. */
 const sh_word *sh_executable(const sh_command *cmd);
 
-/* Source range of text[a..b) of a word (a <= b <= len): exact through
- * `pos`, or the whole word when it has none. For a == b the empty range is
- * at the position of text[a] (or the word's end). */
+/* Offset in the script text of text[k] (k < len) of an exact word. */
+size_t sh_word_pos(const sh_word *w, size_t k);
+
+/* Source range of text[a..b) of a word (a <= b <= len): exact when the
+ * word is, or the whole word otherwise. For a == b the empty range is at
+ * the position of text[a] (or the word's end). */
 void sh_word_span(const sh_word *w, size_t a, size_t b, size_t *start, size_t *end);
 
 /* A new word for text[a..b) of w, with its exact positions (an option value

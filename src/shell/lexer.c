@@ -30,8 +30,13 @@ enum {
 /* Output shared by a script and the payloads parsed inside it. */
 typedef struct sh_out {
     ed_arena *arena;
-    sh_command *cmds;
-    size_t ncmds;
+    /* Heap scratch, copied into the arena at exact size when complete (an
+     * arena array grown by doubling would leave every outgrown copy
+     * behind): the commands listed so far (sh_command[]), and the words of
+     * the commands being read (sh_word[]; a frame's command owns the top,
+     * from its `base`, while frames nested in it have finished). */
+    ed_buf cmds;
+    ed_buf words;
     unsigned nest; /* current recursion depth */
     size_t payload_budget; /* bytes of sh -c payloads that may still be split */
 } sh_out;
@@ -42,9 +47,11 @@ typedef struct sh_text {
     const char *s;
     size_t n;
     /* Payload: map[i] is the outer position of s[i] (the payload word's
-     * pos). When the payload has no map, every word gets the payload
-     * word's range [in_start, in_end) and no pos. */
+     * pos), or base + i when map is NULL (the script itself: base 0). When
+     * the payload is not exact, every word gets the payload word's range
+     * [in_start, in_end) and no positions. */
     const size_t *map;
+    size_t base;
     bool inexact;
     size_t in_start, in_end;
 } sh_text;
@@ -74,9 +81,9 @@ typedef struct sh_frame {
     unsigned ncase;  /* open case statements */
     sh_mode mode;
     bool dbracket;   /* inside [[ ... ]]: && || ( ) < > are words */
-    /* the command being read */
-    sh_word *words, *assigns;
-    size_t nwords, nassigns;
+    /* the command being read: nassigns then nwords words in out->words,
+     * from index base */
+    size_t base, nwords, nassigns;
     size_t cmd_start, cmd_end;
     sh_heredoc heredocs[SH_MAX_HEREDOC];
     size_t nheredocs;
@@ -168,7 +175,7 @@ static size_t sh_skip_parens(const char *s, size_t i, size_t end)
 /* Outer position of local position i (i < n). */
 static size_t sh_map(const sh_text *t, size_t i)
 {
-    return t->map ? t->map[i] : i;
+    return t->map ? t->map[i] : t->base + i;
 }
 
 /* ---- reading a word ---- */
@@ -393,6 +400,14 @@ static bool sh_at_assign_value(const sh_frame *f)
     return k == n - 1 || (k == n - 2 && t[k] == '+');
 }
 
+/* Outer position of the k-th byte of the word being read. */
+static size_t sh_local_pos(const sh_frame *f, const sh_text *t, size_t k)
+{
+    size_t local;
+    memcpy(&local, f->pos.data + k * sizeof local, sizeof local);
+    return sh_map(t, local);
+}
+
 /* Turns the scratch buffers into a word with outer positions. */
 static void sh_make_word(sh_frame *f, size_t ls, size_t le, sh_word *out)
 {
@@ -411,14 +426,17 @@ static void sh_make_word(sh_frame *f, size_t ls, size_t le, sh_word *out)
     }
     out->start = sh_map(t, ls);
     out->end = sh_map(t, le - 1) + 1;
-    size_t *pos = ed_arena_calloc(arena, len ? len : 1, sizeof *pos);
-    for (size_t k = 0; k < len; k++) {
-        size_t local;
-        memcpy(&local, f->pos.data + k * sizeof local, sizeof local);
-        pos[k] = sh_map(t, local);
-    }
-    if (!len)
-        pos[0] = out->start;
+    out->exact = true;
+    /* Most words read as written: their positions are start, start+1, ...
+     * and need no map (sh_word_pos). */
+    size_t k = 0;
+    while (k < len && sh_local_pos(f, t, k) == out->start + k)
+        k++;
+    if (k == len)
+        return;
+    size_t *pos = ed_arena_calloc(arena, len, sizeof *pos);
+    for (k = 0; k < len; k++)
+        pos[k] = sh_local_pos(f, t, k);
     out->pos = pos;
 }
 
@@ -507,9 +525,20 @@ static size_t sh_read_word(sh_frame *f, size_t i, sh_word *out, bool *assign)
 
 static void sh_reset_command(sh_frame *f)
 {
-    f->words = f->assigns = NULL;
+    if (f->nwords || f->nassigns) /* drop its words from the scratch */
+        f->t->out->words.len = f->base * sizeof(sh_word);
     f->nwords = f->nassigns = 0;
     f->dbracket = false;
+}
+
+/* Arena copy of n words (NULL when none). */
+static sh_word *sh_copy_words(ed_arena *arena, const sh_word *words, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    sh_word *copy = ed_arena_calloc(arena, n, sizeof *copy);
+    memcpy(copy, words, n * sizeof *copy);
+    return copy;
 }
 
 /* The command read so far is complete: unwrap it and list it (then its
@@ -521,18 +550,18 @@ static void sh_finish(sh_frame *f)
         return;
     }
     sh_out *out = f->t->out;
+    const sh_word *top = (const sh_word *)(const void *)out->words.data + f->base;
     sh_command cmd = {0};
-    cmd.words = f->words;
-    cmd.nwords = f->nwords;
-    cmd.assigns = f->assigns;
+    cmd.assigns = sh_copy_words(out->arena, top, f->nassigns);
     cmd.nassigns = f->nassigns;
+    cmd.words = sh_copy_words(out->arena, top + f->nassigns, f->nwords);
+    cmd.nwords = f->nwords;
     cmd.depth = f->depth + f->parens;
     cmd.start = f->cmd_start;
     cmd.end = f->cmd_end;
     sh_reset_command(f);
     sh_unwrap(out->arena, &cmd);
-    out->cmds = ed_arena_push(out->arena, out->cmds, out->ncmds, sizeof *out->cmds);
-    out->cmds[out->ncmds++] = cmd;
+    ed_buf_add(&out->cmds, (const char *)&cmd, sizeof cmd);
     const sh_word *payload = sh_shell_payload(&cmd);
     if (payload)
         sh_parse_payload(out, payload, cmd.depth + 1);
@@ -557,17 +586,18 @@ static bool sh_is_separator_word(const sh_word *w)
 
 static void sh_add_word(sh_frame *f, const sh_word *w, bool assign)
 {
-    ed_arena *arena = f->t->out->arena;
-    if (f->nwords == 0 && f->nassigns == 0)
+    ed_buf *words = &f->t->out->words;
+    if (f->nwords == 0 && f->nassigns == 0) {
         f->cmd_start = w->start;
-    f->cmd_end = w->end;
-    if (f->nwords == 0 && assign) {
-        f->assigns = ed_arena_push(arena, f->assigns, f->nassigns, sizeof *f->assigns);
-        f->assigns[f->nassigns++] = *w;
-    } else {
-        f->words = ed_arena_push(arena, f->words, f->nwords, sizeof *f->words);
-        f->words[f->nwords++] = *w;
+        f->base = words->len / sizeof *w;
     }
+    f->cmd_end = w->end;
+    /* assignments come first: once a word is read, NAME=value is a word */
+    ed_buf_add(words, (const char *)w, sizeof *w);
+    if (f->nwords == 0 && assign)
+        f->nassigns++;
+    else
+        f->nwords++;
 }
 
 /* A word has been read: what it means depends on the mode. */
@@ -827,7 +857,8 @@ static void sh_parse_payload(sh_out *out, const sh_word *payload, unsigned depth
     out->payload_budget -= payload->len;
     out->nest++;
     sh_text t = {.out = out, .s = payload->text, .n = payload->len, .map = payload->pos};
-    t.inexact = payload->pos == NULL;
+    t.base = payload->start;
+    t.inexact = !payload->exact;
     t.in_start = payload->start;
     t.in_end = payload->end;
     sh_frame f = {.t = &t, .end = t.n, .depth = depth};
@@ -842,11 +873,18 @@ static size_t sh_payload_budget(size_t len)
                : len * SH_PAYLOAD_FACTOR + SH_PAYLOAD_SLACK;
 }
 
+/* The script from the commands listed; frees the scratch. */
 static sh_script *sh_result(sh_out *out)
 {
     sh_script *script = ed_arena_calloc(out->arena, 1, sizeof *script);
-    script->cmds = out->cmds;
-    script->ncmds = out->ncmds;
+    script->ncmds = out->cmds.len / sizeof *script->cmds;
+    if (script->ncmds) {
+        sh_command *cmds = ed_arena_calloc(out->arena, script->ncmds, sizeof *cmds);
+        memcpy(cmds, out->cmds.data, script->ncmds * sizeof *cmds);
+        script->cmds = cmds;
+    }
+    ed_buf_free(&out->cmds);
+    ed_buf_free(&out->words);
     return script;
 }
 
@@ -883,19 +921,19 @@ sh_script *sh_from_argv(ed_arena *arena, const char *const *argv, const size_t *
         size_t span = w->end >= w->start ? w->end - w->start : 0;
         size_t first = span == w->len + 2 ? w->start + 1 : span == w->len ? w->start : (size_t)-1;
         if (first != (size_t)-1 && starts && ends) {
-            size_t *pos = ed_arena_calloc(arena, w->len ? w->len : 1, sizeof *pos);
-            for (size_t j = 0; j < w->len; j++)
-                pos[j] = first + j;
-            if (!w->len)
-                pos[0] = w->start;
-            w->pos = pos;
+            w->exact = true;
+            if (first != w->start) { /* the quoted JSON string: the text starts after '"' */
+                size_t *pos = ed_arena_calloc(arena, w->len ? w->len : 1, sizeof *pos);
+                for (size_t j = 0; j < w->len; j++)
+                    pos[j] = first + j;
+                w->pos = pos;
+            }
         }
     }
     cmd.start = cmd.words[0].start;
     cmd.end = cmd.words[n - 1].end;
     sh_unwrap(arena, &cmd);
-    out.cmds = ed_arena_push(arena, out.cmds, out.ncmds, sizeof *out.cmds);
-    out.cmds[out.ncmds++] = cmd;
+    ed_buf_add(&out.cmds, (const char *)&cmd, sizeof cmd);
     const sh_word *payload = sh_shell_payload(&cmd);
     if (payload)
         sh_parse_payload(&out, payload, 1);

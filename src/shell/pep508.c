@@ -370,14 +370,11 @@ bool sh_req_parse_word(ed_arena *arena, const sh_word *w, sh_req *out)
 bool sh_req_parse(ed_arena *arena, const char *text, size_t len, sh_req *out)
 {
     sh_word *w = ed_arena_calloc(arena, 1, sizeof *w);
-    size_t *pos = ed_arena_calloc(arena, len ? len : 1, sizeof *pos);
-    for (size_t k = 0; k < len; k++)
-        pos[k] = k;
     w->text = ed_arena_strndup(arena, text ? text : "", text ? len : 0);
     w->len = strlen(w->text);
     w->start = 0;
     w->end = len;
-    w->pos = pos;
+    w->exact = true; /* text[k] is at offset k */
     bool named = sh_req_parse_word(arena, w, out);
     out->word = NULL;
     return named;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "envdoctor/buf.h"
 #include "shell_internal.h"
 
 /* What an option means for the model. */
@@ -255,6 +256,9 @@ typedef struct sh_scan {
     bool dashdash;         /* after "--": everything is positional */
     const sh_word **pos;   /* positional words, in order */
     size_t npos;
+    /* the requirements read so far (sh_req[], heap): copied to out->reqs
+     * at their exact size at the end, as a command may list thousands */
+    ed_buf *reqs;
 } sh_scan;
 
 static void sh_push_word(ed_arena *arena, const sh_word ***list, size_t *n, const sh_word *w)
@@ -263,10 +267,9 @@ static void sh_push_word(ed_arena *arena, const sh_word ***list, size_t *n, cons
     (*list)[(*n)++] = w;
 }
 
-static void sh_push_req(ed_arena *arena, sh_pkgcmd *out, const sh_req *req)
+static void sh_push_req(sh_scan *sc, const sh_req *req)
 {
-    out->reqs = ed_arena_push(arena, out->reqs, out->nreqs, sizeof *out->reqs);
-    out->reqs[out->nreqs++] = *req;
+    ed_buf_add(sc->reqs, (const char *)req, sizeof *req);
 }
 
 /* "a" then "b" -> "a,b" */
@@ -336,7 +339,7 @@ static void sh_record(sh_scan *sc, sh_key key, const sh_word *opt, const sh_word
         sh_req req;
         sh_req_parse_word(arena, v, &req);
         req.editable = true;
-        sh_push_req(arena, o, &req);
+        sh_push_req(sc, &req);
         break;
     }
     case K_TORCH_BACKEND: o->torch_backend = v; break;
@@ -456,15 +459,21 @@ static void sh_scan_pip_args(sh_scan *sc, const sh_word *v)
     sh_word *words = ed_arena_calloc(sc->arena, n ? n : 1, sizeof *words);
     size_t m = 0;
     for (size_t k = 0; k < c->nwords; k++) { /* back to the value's positions */
-        sh_word w = c->words[k];
-        size_t *pos = ed_arena_calloc(sc->arena, w.len ? w.len : 1, sizeof *pos);
-        for (size_t j = 0; j < w.len && w.pos && v->pos; j++)
-            pos[j] = v->pos[w.pos[j]];
-        sh_word_span(v, w.start, w.end, &w.start, &w.end);
-        w.pos = v->pos ? pos : NULL;
+        const sh_word *inner = &c->words[k];
+        sh_word w = *inner;
+        w.exact = v->exact && inner->exact;
+        w.pos = NULL;
+        if (w.exact && w.len) {
+            size_t *pos = ed_arena_calloc(sc->arena, w.len, sizeof *pos);
+            for (size_t j = 0; j < w.len; j++)
+                pos[j] = sh_word_pos(v, sh_word_pos(inner, j));
+            w.pos = pos;
+        }
+        sh_word_span(v, inner->start, inner->end, &w.start, &w.end);
         words[m++] = w;
     }
-    sh_scan inner = {.arena = sc->arena, .out = sc->out, .opts = sh_pip_opts, .abbrev = true};
+    sh_scan inner = {.arena = sc->arena, .out = sc->out, .opts = sh_pip_opts, .abbrev = true,
+                     .reqs = sc->reqs};
     sh_scan_words(&inner, words, 0, m, false);
 }
 
@@ -498,7 +507,7 @@ static void sh_pip_reqs(sh_scan *sc, size_t skip)
     for (size_t k = skip; k < sc->npos; k++) {
         sh_req req;
         sh_req_parse_word(sc->arena, sc->pos[k], &req);
-        sh_push_req(sc->arena, sc->out, &req);
+        sh_push_req(sc, &req);
     }
 }
 
@@ -507,7 +516,7 @@ static void sh_native_reqs(sh_scan *sc, sh_pm pm, size_t skip)
     for (size_t k = skip; k < sc->npos; k++) {
         sh_req req;
         sh_req_parse_native(sc->arena, pm, sc->pos[k], &req);
-        sh_push_req(sc->arena, sc->out, &req);
+        sh_push_req(sc, &req);
     }
 }
 
@@ -638,7 +647,7 @@ static void sh_parse_conda(sh_scan *sc, const sh_command *cmd)
         sh_native_reqs(sc, SH_PM_CONDA, 0);
         o->upgrade = o->upgrade || sub[0] == 'u';
         bool create = strcmp(sub, "create") == 0;
-        if (!create || o->nreqs || o->nrequirement_files)
+        if (!create || sc->reqs->len || o->nrequirement_files)
             o->action = SH_ACT_INSTALL; /* a bare `conda create -n x` installs nothing */
     } else if (sh_is_one_of(sub, removes)) {
         o->action = SH_ACT_UNINSTALL;
@@ -738,7 +747,7 @@ static void sh_parse_system(sh_scan *sc, const sh_command *cmd, sh_pm pm)
                 at = (sh_version_at){colon + 1, w->len, colon + 1, colon + 1};
             }
             sh_req_set_version_spans(w, &at, false, &req);
-            sh_push_req(sc->arena, o, &req);
+            sh_push_req(sc, &req);
             if (!o->module_spec)
                 o->module_spec = w->text;
         }
@@ -840,13 +849,11 @@ bool sh_pm_is_native(sh_pm manager)
            manager == SH_PM_APK || manager == SH_PM_ZYPPER;
 }
 
-bool sh_pkgcmd_parse(ed_arena *arena, const sh_command *cmd, sh_pkgcmd *out)
+static bool sh_parse_command(sh_scan *scan, const sh_command *cmd)
 {
-    memset(out, 0, sizeof *out);
-    if (!cmd || cmd->nwords == 0)
-        return false;
+    sh_scan sc = *scan;
+    sh_pkgcmd *out = sc.out;
     const char *prog = sh_program(cmd);
-    sh_scan sc = {.arena = arena, .out = out};
     out->cmd = cmd;
     out->program = prog;
     if (sh_is_versioned(prog, "pip")) {
@@ -883,4 +890,21 @@ bool sh_pkgcmd_parse(ed_arena *arena, const sh_command *cmd, sh_pkgcmd *out)
         memset(out, 0, sizeof *out);
         return false;
     }
+}
+
+bool sh_pkgcmd_parse(ed_arena *arena, const sh_command *cmd, sh_pkgcmd *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!cmd || cmd->nwords == 0)
+        return false;
+    ed_buf reqs = ED_BUF_INIT;
+    sh_scan sc = {.arena = arena, .out = out, .reqs = &reqs};
+    bool known = sh_parse_command(&sc, cmd);
+    out->nreqs = known ? reqs.len / sizeof *out->reqs : 0;
+    if (out->nreqs) {
+        out->reqs = ed_arena_calloc(arena, out->nreqs, sizeof *out->reqs);
+        memcpy(out->reqs, reqs.data, out->nreqs * sizeof *out->reqs);
+    }
+    ed_buf_free(&reqs);
+    return known;
 }

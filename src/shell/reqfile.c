@@ -48,6 +48,7 @@ static sh_word sh_line_word(ed_arena *arena, const sh_line *l, size_t a, size_t 
     w.start = sh_line_pos(l, a);
     w.end = sh_line_pos(l, b - 1) + 1;
     w.pos = (const size_t *)(const void *)(l->pos.data + a * sizeof(size_t));
+    w.exact = true;
     return w;
 }
 

@@ -12,16 +12,21 @@ const char *sh_program(const sh_command *cmd)
     return slash ? slash + 1 : text;
 }
 
+size_t sh_word_pos(const sh_word *w, size_t k)
+{
+    return w->pos ? w->pos[k] : w->start + k;
+}
+
 void sh_word_span(const sh_word *w, size_t a, size_t b, size_t *start, size_t *end)
 {
-    if (!w->pos || a > b || b > w->len) {
+    if (!w->exact || a > b || b > w->len) {
         *start = w->start;
         *end = w->end;
     } else if (a == b) {
-        *start = *end = a < w->len ? w->pos[a] : w->end;
+        *start = *end = a < w->len ? sh_word_pos(w, a) : w->end;
     } else {
-        *start = w->pos[a];
-        *end = w->pos[b - 1] + 1;
+        *start = sh_word_pos(w, a);
+        *end = sh_word_pos(w, b - 1) + 1;
     }
 }
 
@@ -35,7 +40,8 @@ const sh_word *sh_word_slice(ed_arena *arena, const sh_word *w, size_t a, size_t
     out->text = ed_arena_strndup(arena, w->text + a, b - a);
     out->len = b - a;
     sh_word_span(w, a, b, &out->start, &out->end);
-    out->pos = (w->pos && b > a) ? w->pos + a : NULL;
+    out->exact = w->exact && b > a;
+    out->pos = (out->exact && w->pos) ? w->pos + a : NULL;
     out->quoted = w->quoted;
     out->has_expansion = w->has_expansion && (memchr(out->text, '$', out->len) ||
                                               memchr(out->text, '`', out->len));

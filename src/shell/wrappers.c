@@ -127,24 +127,42 @@ static size_t sh_skip_wrapper(const sh_wrapper *w, const sh_word *words, size_t 
     return k < n ? k : 0;
 }
 
-void sh_unwrap(ed_arena *arena, sh_command *cmd)
+/* Walks the wrappers at the start of cmd->words: returns how many words
+ * they take, and counts (into *nnames) the env/sudo NAME=value words among
+ * them, copying those to `names` when it is given. */
+static size_t sh_wrapper_words(const sh_command *cmd, sh_word *names, size_t *nnames)
 {
     size_t k = 0;
+    *nnames = 0;
     for (;;) {
         const sh_wrapper *w = k < cmd->nwords ? sh_find_wrapper(cmd->words[k].text) : NULL;
         size_t from = 0;
         size_t next = w ? sh_skip_wrapper(w, cmd->words, k, cmd->nwords, &from) : 0;
         if (!next)
-            break;
-        /* env/sudo NAME=value words set the command's environment */
+            return k;
         for (size_t j = from; j < next; j++) {
-            cmd->assigns = ed_arena_push(arena, cmd->assigns, cmd->nassigns, sizeof *cmd->assigns);
-            cmd->assigns[cmd->nassigns++] = cmd->words[j];
+            if (names)
+                names[*nnames] = cmd->words[j];
+            (*nnames)++;
         }
         k = next;
     }
+}
+
+void sh_unwrap(ed_arena *arena, sh_command *cmd)
+{
+    size_t nnames;
+    size_t k = sh_wrapper_words(cmd, NULL, &nnames);
     if (k == 0)
         return; /* (words may be NULL: no arithmetic on it) */
+    if (nnames) { /* env/sudo NAME=value words set the command's environment */
+        sh_word *assigns = ed_arena_calloc(arena, cmd->nassigns + nnames, sizeof *assigns);
+        if (cmd->nassigns)
+            memcpy(assigns, cmd->assigns, cmd->nassigns * sizeof *assigns);
+        sh_wrapper_words(cmd, assigns + cmd->nassigns, &nnames);
+        cmd->assigns = assigns;
+        cmd->nassigns += nnames;
+    }
     cmd->words += k;
     cmd->nwords -= k;
     cmd->wrapped += k;
