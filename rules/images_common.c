@@ -1,6 +1,7 @@
 /* Shared helpers of the image rules (ED101-ED105). */
 #include <string.h>
 
+#include "envdoctor/buf.h"
 #include "images_common.h"
 
 /* ---- Where images are named ------------------------------------------------ */
@@ -24,16 +25,15 @@ static void locate(images_use *use, const df_instr *in, const df_word *w, size_t
     }
 }
 
-static images_use *push_use(ed_ctx *ctx, images_use *uses, size_t *n, const char *text)
+/* A new use at the end of the list (heap scratch; see images_uses). */
+static images_use *push_use(ed_buf *uses, const char *text)
 {
-    uses = ed_arena_push(ctx->arena, uses, *n, sizeof *uses);
-    images_use *use = &uses[(*n)++];
-    memset(use, 0, sizeof *use);
-    use->text = text;
-    return uses;
+    images_use use = {.text = text};
+    ed_buf_add(uses, (const char *)&use, sizeof use);
+    return (images_use *)(void *)(uses->data + uses->len - sizeof use);
 }
 
-static images_use *from_uses(ed_ctx *ctx, images_use *uses, size_t *n)
+static void from_uses(ed_ctx *ctx, ed_buf *uses)
 {
     const gpu_model *m = ctx->gpu;
     for (size_t i = 0; i < m->nstages; i++) {
@@ -41,14 +41,12 @@ static images_use *from_uses(ed_ctx *ctx, images_use *uses, size_t *n)
         const df_stage *st = s->stage;
         if (st->parent >= 0 || !st->ref_ok || img_ref_is_scratch(&st->ref) || !st->from->nargs)
             continue;
-        uses = push_use(ctx, uses, n, st->base);
-        images_use *use = &uses[*n - 1];
+        images_use *use = push_use(uses, st->base);
         use->ref = st->ref;
         use->facts = s->image;
         use->stage = s;
         locate(use, st->from, &st->from->args[0], 0, !st->base_has_vars);
     }
-    return uses;
 }
 
 /* The --from flag of a COPY, or NULL. */
@@ -60,7 +58,7 @@ static const df_flag *copy_from_flag(const df_instr *in)
     return NULL;
 }
 
-static images_use *copy_uses(ed_ctx *ctx, images_use *uses, size_t *n)
+static void copy_uses(ed_ctx *ctx, ed_buf *uses)
 {
     const df_model *df = ctx->model;
     for (size_t i = 0; i < df->nedges; i++) {
@@ -71,8 +69,7 @@ static images_use *copy_uses(ed_ctx *ctx, images_use *uses, size_t *n)
         if (e->from_stage >= 0 || !flag || !*e->from ||
             !img_ref_parse(ctx->arena, e->from, strlen(e->from), &ref, &error))
             continue;
-        uses = push_use(ctx, uses, n, e->from);
-        images_use *use = &uses[*n - 1];
+        images_use *use = push_use(uses, e->from);
         use->ref = ref;
         kb_image(ctx->gpu->kb, &ref, ctx->arena, &use->facts);
         /* `--from=IMAGE` written without quotes or variables: the image
@@ -83,7 +80,6 @@ static images_use *copy_uses(ed_ctx *ctx, images_use *uses, size_t *n)
                        w->len >= value_len;
         locate(use, e->instr, w, literal ? w->len - value_len : 0, literal);
     }
-    return uses;
 }
 
 images_use *images_uses(ed_ctx *ctx, bool with_copies, size_t *n)
@@ -91,9 +87,17 @@ images_use *images_uses(ed_ctx *ctx, bool with_copies, size_t *n)
     *n = 0;
     if (!ctx->gpu || !ctx->model)
         return NULL;
-    images_use *uses = from_uses(ctx, NULL, n);
+    ed_buf list = ED_BUF_INIT; /* copied to the arena at its exact size */
+    from_uses(ctx, &list);
     if (with_copies)
-        uses = copy_uses(ctx, uses, n);
+        copy_uses(ctx, &list);
+    *n = list.len / sizeof(images_use);
+    images_use *uses = NULL;
+    if (*n) {
+        uses = ed_arena_calloc(ctx->arena, *n, sizeof *uses);
+        memcpy(uses, list.data, *n * sizeof *uses);
+    }
+    ed_buf_free(&list);
     return uses;
 }
 

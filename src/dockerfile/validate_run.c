@@ -342,8 +342,11 @@ bool dfv_check_run(vctx *v, df_instr *in)
     flag_set set;
     if (!dfv_check_flags(v, in, &set))
         return false;
-    mount *mounts = ed_arena_calloc(v->arena, in->nflags ? in->nflags : 1, sizeof *mounts);
     size_t nmounts = 0;
+    for (size_t i = 0; i < in->nflags; i++)
+        nmounts += strcmp(in->flags[i].name, "mount") == 0;
+    mount *mounts = nmounts ? ed_arena_calloc(v->arena, nmounts, sizeof *mounts) : NULL;
+    nmounts = 0;
     for (size_t i = 0; i < in->nflags; i++) { /* the device hook runs first */
         const df_flag *fl = &in->flags[i];
         if (strcmp(fl->name, "device") == 0 && !check_device(v, in, fl))

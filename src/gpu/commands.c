@@ -59,20 +59,22 @@ typedef struct gpu_piece {
 static void add_script(gpu_builder *b, const df_instr *in, size_t index, bool onbuild,
                        const sh_script *script, bool direct, size_t base)
 {
-    b->pieces = ed_arena_push(b->arena, b->pieces, b->npieces, sizeof *b->pieces);
-    b->pieces[b->npieces++] = (gpu_piece){in, index, onbuild, script, direct, base};
+    gpu_piece piece = {in, index, onbuild, script, direct, base};
+    ed_buf_add(&b->pieces, (const char *)&piece, sizeof piece);
 }
 
 void gpu_finish_commands(gpu_builder *b, gpu_stage *stage)
 {
+    const gpu_piece *pieces = (const gpu_piece *)(const void *)b->pieces.data;
+    size_t npieces = b->pieces.len / sizeof *pieces;
     size_t n = 0;
-    for (size_t i = 0; i < b->npieces; i++)
-        n += b->pieces[i].script->ncmds;
+    for (size_t i = 0; i < npieces; i++)
+        n += pieces[i].script->ncmds;
     /* One array of the right size, not one grown command by command. */
     stage->cmds = n ? ed_arena_calloc(b->arena, n, sizeof *stage->cmds) : NULL;
     stage->ncmds = 0;
-    for (size_t i = 0; i < b->npieces; i++) {
-        const gpu_piece *p = &b->pieces[i];
+    for (size_t i = 0; i < npieces; i++) {
+        const gpu_piece *p = &pieces[i];
         for (size_t k = 0; k < p->script->ncmds; k++) {
             gpu_cmd *c = &stage->cmds[stage->ncmds++];
             c->instr = p->in;
@@ -91,8 +93,7 @@ void gpu_finish_commands(gpu_builder *b, gpu_stage *stage)
             }
         }
     }
-    b->pieces = NULL;
-    b->npieces = 0;
+    b->pieces.len = 0;
 }
 
 static void add_exec_form(gpu_builder *b, const df_instr *in, size_t index, bool onbuild)

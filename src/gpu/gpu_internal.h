@@ -2,6 +2,7 @@
 #ifndef ENVDOCTOR_GPU_INTERNAL_H
 #define ENVDOCTOR_GPU_INTERNAL_H
 
+#include "envdoctor/buf.h"
 #include "envdoctor/gpu.h"
 #include "envdoctor/strmap.h"
 
@@ -9,8 +10,9 @@ typedef struct gpu_builder {
     ed_arena *arena;
     gpu_model *model;
     gpu_mode mode;
-    struct gpu_piece *pieces; /* the scripts of the stage being collected (commands.c) */
-    size_t npieces;
+    /* the scripts of the stage being collected (commands.c): heap
+     * scratch, reused stage after stage and freed at the end */
+    ed_buf pieces;
 } gpu_builder;
 
 /* commands.c: notes the scripts a RUN (in->kind == DF_RUN) runs ... */

@@ -53,5 +53,6 @@ gpu_model *gpu_model_build(ed_arena *arena, const df_model *df, const kb *knowle
         gpu_decide_intent(&b, s);
     }
     gpu_find_consumers(&b);
+    ed_buf_free(&b.pieces);
     return m;
 }
