@@ -27,7 +27,12 @@ char *ed_arena_vprintf(ed_arena *arena, const char *fmt, va_list ap);
  *     items = ed_arena_push(arena, items, n, sizeof *items); items[n++] = x; */
 void *ed_arena_push(ed_arena *arena, void *items, size_t n, size_t elem_size);
 
-/* Bytes handed out so far (for tests and benchmarks). */
+/* Hands a malloc'd block to the arena, which frees it with the rest; returns
+ * ptr. For an array built on the heap at a size not known in advance: the
+ * arena keeps that one copy instead of a second one. ptr may be NULL. */
+void *ed_arena_adopt(ed_arena *arena, void *ptr, size_t size);
+
+/* Bytes handed out (and adopted) so far (for tests and benchmarks). */
 size_t ed_arena_used(const ed_arena *arena);
 
 /* Ends the process after an allocation failure (exit 3). */

@@ -37,8 +37,15 @@ struct block {
     _Alignas(16) unsigned char data[];
 };
 
+/* A heap block given to the arena with ed_arena_adopt. */
+struct adopted {
+    struct adopted *next;
+    void *ptr;
+};
+
 struct ed_arena {
     struct block *head;
+    struct adopted *adopted; /* its nodes live in the blocks */
     size_t total;
 };
 
@@ -60,6 +67,8 @@ void ed_arena_free(ed_arena *arena)
 {
     if (!arena)
         return;
+    for (struct adopted *a = arena->adopted; a; a = a->next)
+        free(a->ptr);
     struct block *b = arena->head;
     while (b) {
         struct block *next = b->next;
@@ -166,6 +175,16 @@ void *ed_arena_push(ed_arena *arena, void *items, size_t n, size_t elem_size)
     if (n)
         memcpy(grown, items, n * elem_size);
     return grown;
+}
+
+void *ed_arena_adopt(ed_arena *arena, void *ptr, size_t size)
+{
+    struct adopted *a = ed_arena_alloc(arena, sizeof *a);
+    a->ptr = ptr;
+    a->next = arena->adopted;
+    arena->adopted = a;
+    arena->total += size;
+    return ptr;
 }
 
 size_t ed_arena_used(const ed_arena *arena)

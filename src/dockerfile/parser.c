@@ -269,6 +269,19 @@ static df_instr *new_instr(parser *p)
     return in;
 }
 
+/* The instructions, grown on the heap, go to the arena trimmed to their
+ * count: one copy of the largest array of the parse, not two. */
+static df_instr *adopt_instrs(parser *p)
+{
+    if (p->ninstrs == 0) {
+        free(p->instrs);
+        return ed_arena_calloc(p->arena, 0, sizeof *p->instrs); /* not NULL, as before */
+    }
+    size_t size = p->ninstrs * sizeof *p->instrs;
+    df_instr *trimmed = realloc(p->instrs, size);
+    return ed_arena_adopt(p->arena, trimmed ? trimmed : p->instrs, size);
+}
+
 static bool can_contain_heredoc(const df_instr *in)
 {
     if (in->kind == DF_ONBUILD && in->trigger)
@@ -433,15 +446,12 @@ df_file *df_parse_bounded(const ed_source *src, ed_arena *arena, size_t max_inst
 
     parse_lines(&p);
 
-    file->instrs = ed_arena_calloc(arena, p.ninstrs, sizeof *file->instrs);
-    if (p.ninstrs)
-        memcpy(file->instrs, p.instrs, p.ninstrs * sizeof *file->instrs);
+    file->instrs = adopt_instrs(&p);
     file->ninstrs = p.ninstrs;
     if (p.ninstrs == 0) {
         size_t at = src->len;
         df_add_error(file, arena, (df_span){at, at}, "file with no instructions");
     }
-    free(p.instrs);
     free(p.segs);
     free(p.comments);
     ed_buf_free(&p.text);
