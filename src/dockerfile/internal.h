@@ -40,12 +40,19 @@ df_json_status df_json_array(ed_arena *arena, const char *s, size_t start, size_
 
 /* --- words.c: BuildKit's line parsers over the logical line --- */
 
+/* Words being collected: the array is on the heap, so that growing it leaves
+ * no outgrown copies in the arena; finish or free every list. */
 typedef struct df_wordlist {
     df_word *items;
-    size_t n;
+    size_t n, cap;
 } df_wordlist;
 
-void df_wordlist_push(ed_arena *arena, df_wordlist *list, df_word word);
+void df_wordlist_push(df_wordlist *list, df_word word);
+/* The words as an arena array of exactly list->n (NULL when there are none);
+ * frees the heap array and empties the list. */
+df_word *df_wordlist_finish(ed_arena *arena, df_wordlist *list);
+/* Frees the heap array of a list whose words were taken elsewhere. */
+void df_wordlist_free(df_wordlist *list);
 df_word df_make_word(ed_arena *arena, const char *text, size_t len, size_t lstart, size_t lend);
 
 /* parseWords: quote-aware split keeping quotes and escapes in the words. */

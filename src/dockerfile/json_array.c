@@ -244,12 +244,13 @@ df_json_status df_json_array(ed_arena *arena, const char *s, size_t start, size_
         size_t elem = c.pos;
         if (s[c.pos] != '"') {
             ed_buf_free(&value);
+            df_wordlist_free(&list);
             *bad_at = elem;
             return DF_JSON_NOT_STRING;
         }
         ed_buf_reset(&value);
         scan_string(&c, &value);
-        df_wordlist_push(arena, &list,
+        df_wordlist_push(&list,
                          df_make_word(arena, value.data ? value.data : "", value.len, elem, c.pos));
         skip_ws(&c);
         if (c.pos < end && s[c.pos] == ',')
@@ -257,7 +258,7 @@ df_json_status df_json_array(ed_arena *arena, const char *s, size_t start, size_
         skip_ws(&c);
     }
     ed_buf_free(&value);
-    *words = list.items;
     *nwords = list.n;
+    *words = df_wordlist_finish(arena, &list);
     return DF_JSON_OK;
 }

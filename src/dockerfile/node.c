@@ -25,17 +25,18 @@ static void error_at(node_ctx *c, size_t lstart, size_t lend, const char *msg, c
 
 static void set_args(node_ctx *c, df_wordlist *list)
 {
-    c->in->args = list->items;
     c->in->nargs = list->n;
+    c->in->args = df_wordlist_finish(c->arena, list);
 }
 
 static void parse_string(node_ctx *c, size_t start, size_t end)
 {
     if (start >= end)
         return;
-    df_wordlist list = {0};
-    df_wordlist_push(c->arena, &list, df_make_word(c->arena, c->s + start, end - start, start, end));
-    set_args(c, &list);
+    df_word *arg = ed_arena_alloc(c->arena, sizeof *arg);
+    *arg = df_make_word(c->arena, c->s + start, end - start, start, end);
+    c->in->args = arg;
+    c->in->nargs = 1;
 }
 
 static void parse_ws_list(node_ctx *c, size_t start, size_t end)
@@ -85,36 +86,33 @@ static void parse_maybe_json_list(node_ctx *c, size_t start, size_t end)
     parse_ws_list(c, start, end);
 }
 
-static void parse_name_val(node_ctx *c, size_t start, size_t end, const char *what)
+/* `KEY value`: the key ends at the first blank, the value is the rest. */
+static void parse_legacy_pair(node_ctx *c, size_t start, size_t end, const char *what)
 {
-    df_wordlist words = {0};
-    df_parse_words(c->arena, c->s, start, end, c->file->escape, &words);
-    if (words.n == 0)
-        return;
-    df_pair *pairs;
-    if (!strchr(words.items[0].text, '=')) {
-        /* Legacy `KEY value`: the key ends at the first blank, the value is the rest. */
-        size_t k = start;
-        while (k < end && !df_is_ws_class(c->s[k]))
-            k++;
-        size_t v = k;
-        while (v < end && df_is_ws_class(c->s[v]))
-            v++;
-        if (v >= end) {
-            error_at(c, start, end, "%s must have two arguments", what);
-            return;
-        }
-        pairs = ed_arena_calloc(c->arena, 1, sizeof *pairs);
-        pairs[0].key = df_make_word(c->arena, c->s + start, k - start, start, k);
-        pairs[0].value = df_make_word(c->arena, c->s + v, end - v, v, end);
-        pairs[0].legacy = true;
-        c->in->pairs = pairs;
-        c->in->npairs = 1;
+    size_t k = start;
+    while (k < end && !df_is_ws_class(c->s[k]))
+        k++;
+    size_t v = k;
+    while (v < end && df_is_ws_class(c->s[v]))
+        v++;
+    if (v >= end) {
+        error_at(c, start, end, "%s must have two arguments", what);
         return;
     }
-    pairs = ed_arena_calloc(c->arena, words.n, sizeof *pairs);
-    for (size_t i = 0; i < words.n; i++) {
-        df_word *w = &words.items[i];
+    df_pair *pair = ed_arena_calloc(c->arena, 1, sizeof *pair);
+    pair->key = df_make_word(c->arena, c->s + start, k - start, start, k);
+    pair->value = df_make_word(c->arena, c->s + v, end - v, v, end);
+    pair->legacy = true;
+    c->in->pairs = pair;
+    c->in->npairs = 1;
+}
+
+/* `KEY=value ...`, one pair per word. */
+static void parse_pairs(node_ctx *c, const df_wordlist *words)
+{
+    df_pair *pairs = ed_arena_calloc(c->arena, words->n, sizeof *pairs);
+    for (size_t i = 0; i < words->n; i++) {
+        const df_word *w = &words->items[i];
         const char *eq = strchr(w->text, '=');
         if (!eq) {
             error_at(c, w->lstart, w->lend,
@@ -130,7 +128,18 @@ static void parse_name_val(node_ctx *c, size_t start, size_t end, const char *wh
         pairs[i].value = df_make_word(c->arena, eq + 1, w->len - klen - 1, lk + 1, w->lend);
     }
     c->in->pairs = pairs;
-    c->in->npairs = words.n;
+    c->in->npairs = words->n;
+}
+
+static void parse_name_val(node_ctx *c, size_t start, size_t end, const char *what)
+{
+    df_wordlist words = {0};
+    df_parse_words(c->arena, c->s, start, end, c->file->escape, &words);
+    if (words.n > 0 && !strchr(words.items[0].text, '='))
+        parse_legacy_pair(c, start, end, what);
+    else if (words.n > 0)
+        parse_pairs(c, &words);
+    df_wordlist_free(&words);
 }
 
 static void parse_arg(node_ctx *c, size_t start, size_t end)
@@ -197,6 +206,7 @@ static void set_flags(node_ctx *c, df_wordlist *list)
     }
     c->in->flags = flags;
     c->in->nflags = list->n;
+    df_wordlist_free(list);
 }
 
 /* "unknown instruction: RUNN (did you mean RUN?)" */

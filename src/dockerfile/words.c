@@ -1,14 +1,37 @@
 /* BuildKit's line parsers (parseWords, reWhitespace.Split,
  * extractBuilderFlags), reproduced with the logical range of every word. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "envdoctor/buf.h"
 #include "internal.h"
 
-void df_wordlist_push(ed_arena *arena, df_wordlist *list, df_word word)
+void df_wordlist_push(df_wordlist *list, df_word word)
 {
-    list->items = ed_arena_push(arena, list->items, list->n, sizeof *list->items);
+    if (list->n == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 4;
+        list->items = realloc(list->items, list->cap * sizeof *list->items);
+        if (!list->items)
+            ed_out_of_memory();
+    }
     list->items[list->n++] = word;
+}
+
+df_word *df_wordlist_finish(ed_arena *arena, df_wordlist *list)
+{
+    df_word *words = NULL;
+    if (list->n) {
+        words = ed_arena_calloc(arena, list->n, sizeof *words);
+        memcpy(words, list->items, list->n * sizeof *words);
+    }
+    df_wordlist_free(list);
+    return words;
+}
+
+void df_wordlist_free(df_wordlist *list)
+{
+    free(list->items);
+    *list = (df_wordlist){0};
 }
 
 df_word df_make_word(ed_arena *arena, const char *text, size_t len, size_t lstart, size_t lend)
@@ -54,14 +77,14 @@ void df_parse_words(ed_arena *arena, const char *s, size_t start, size_t end, ch
         }
         if (pos >= end) {
             if (blank_ok || word.len > 0)
-                df_wordlist_push(arena, out, df_make_word(arena, word.data, word.len, word_start, end));
+                df_wordlist_push(out, df_make_word(arena, word.data, word.len, word_start, end));
             break;
         }
         if (phase == IN_WORD) {
             if (df_is_unicode_space(ch)) {
                 phase = IN_SPACES;
                 if (blank_ok || word.len > 0)
-                    df_wordlist_push(arena, out, df_make_word(arena, word.data, word.len, word_start, pos));
+                    df_wordlist_push(out, df_make_word(arena, word.data, word.len, word_start, pos));
                 ed_buf_reset(&word);
                 blank_ok = false;
                 continue;
@@ -107,14 +130,14 @@ void df_split_ws(ed_arena *arena, const char *s, size_t start, size_t end, df_wo
         size_t word_start = pos;
         while (pos < end && !df_is_ws_class(s[pos]))
             pos++;
-        df_wordlist_push(arena, out, df_make_word(arena, s + word_start, pos - word_start,
+        df_wordlist_push(out, df_make_word(arena, s + word_start, pos - word_start,
                                                   word_start, pos));
         if (pos >= end)
             break;
         while (pos < end && df_is_ws_class(s[pos]))
             pos++;
         if (pos >= end) { /* a trailing separator leaves an empty last word */
-            df_wordlist_push(arena, out, df_make_word(arena, "", 0, pos, pos));
+            df_wordlist_push(out, df_make_word(arena, "", 0, pos, pos));
             break;
         }
     }
@@ -146,7 +169,7 @@ size_t df_extract_flags(ed_arena *arena, const char *s, size_t start, size_t end
         if (pos >= end) {
             bool dashdash = word.len == 2 && memcmp(word.data, "--", 2) == 0;
             if (!dashdash && (blank_ok || word.len > 0))
-                df_wordlist_push(arena, flags, df_make_word(arena, word.data, word.len, word_start, end));
+                df_wordlist_push(flags, df_make_word(arena, word.data, word.len, word_start, end));
             break;
         }
         if (phase == IN_WORD) {
@@ -157,7 +180,7 @@ size_t df_extract_flags(ed_arena *arena, const char *s, size_t start, size_t end
                     break;
                 }
                 if (blank_ok || word.len > 0)
-                    df_wordlist_push(arena, flags, df_make_word(arena, word.data, word.len, word_start, pos));
+                    df_wordlist_push(flags, df_make_word(arena, word.data, word.len, word_start, pos));
                 ed_buf_reset(&word);
                 blank_ok = false;
                 continue;
