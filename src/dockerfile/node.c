@@ -125,7 +125,9 @@ static void parse_pairs(node_ctx *c, const df_wordlist *words)
         const char *src_eq = memchr(c->s + w->lstart, '=', w->lend - w->lstart);
         size_t lk = src_eq ? (size_t)(src_eq - c->s) : w->lstart + klen;
         pairs[i].key = df_make_word(c->arena, w->text, klen, w->lstart, lk);
-        pairs[i].value = df_make_word(c->arena, eq + 1, w->len - klen - 1, lk + 1, w->lend);
+        /* The value is the word's tail: its text is shared, not copied. */
+        pairs[i].value = (df_word){.text = eq + 1, .len = w->len - klen - 1,
+                                   .lstart = lk + 1, .lend = w->lend};
     }
     c->in->pairs = pairs;
     c->in->npairs = words->n;
@@ -191,7 +193,7 @@ static void map_spans(df_instr *in)
 
 static void set_flags(node_ctx *c, df_wordlist *list)
 {
-    df_flag *flags = ed_arena_calloc(c->arena, list->n ? list->n : 1, sizeof *flags);
+    df_flag *flags = list->n ? ed_arena_calloc(c->arena, list->n, sizeof *flags) : NULL;
     for (size_t i = 0; i < list->n; i++) {
         df_word w = list->items[i];
         flags[i].word = w;
