@@ -78,7 +78,9 @@ typedef struct df_segment {
 } df_segment;
 
 typedef struct df_instr {
-    df_kind kind;
+    df_kind kind;        /* json and has_error fill the padding after kind */
+    bool json;           /* exec (JSON array) form */
+    bool has_error;      /* a syntax error was reported for this instruction */
     df_word keyword;     /* as written, e.g. "run" or "RUN" */
     df_flag *flags;
     size_t nflags;
@@ -86,7 +88,6 @@ typedef struct df_instr {
     size_t nargs;
     df_pair *pairs;      /* ENV and LABEL */
     size_t npairs;
-    bool json;           /* exec (JSON array) form */
     struct df_instr *trigger; /* ONBUILD's nested instruction */
     df_heredoc *heredocs;
     size_t nheredocs;
@@ -99,7 +100,6 @@ typedef struct df_instr {
     size_t nsegs;
     const char **comments; /* comment lines directly above, '#' and blanks trimmed */
     size_t ncomments;
-    bool has_error;      /* a syntax error was reported for this instruction */
 } df_instr;
 
 typedef struct df_error {
