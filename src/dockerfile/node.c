@@ -23,6 +23,15 @@ static void error_at(node_ctx *c, size_t lstart, size_t lend, const char *msg, c
     c->in->has_error = true;
 }
 
+/* A word that runs to the end of the logical line shares the line's text,
+ * NUL-terminated there; any other word gets a copy of its own. */
+static df_word line_word(node_ctx *c, size_t start, size_t end)
+{
+    if (c->s[end] != '\0')
+        return df_make_word(c->arena, c->s + start, end - start, start, end);
+    return (df_word){.text = c->s + start, .len = end - start, .lstart = start, .lend = end};
+}
+
 static void set_args(node_ctx *c, df_wordlist *list)
 {
     c->in->nargs = list->n;
@@ -34,7 +43,7 @@ static void parse_string(node_ctx *c, size_t start, size_t end)
     if (start >= end)
         return;
     df_word *arg = ed_arena_alloc(c->arena, sizeof *arg);
-    *arg = df_make_word(c->arena, c->s + start, end - start, start, end);
+    *arg = line_word(c, start, end);
     c->in->args = arg;
     c->in->nargs = 1;
 }
@@ -101,7 +110,7 @@ static void parse_legacy_pair(node_ctx *c, size_t start, size_t end, const char 
     }
     df_pair *pair = ed_arena_calloc(c->arena, 1, sizeof *pair);
     pair->key = df_make_word(c->arena, c->s + start, k - start, start, k);
-    pair->value = df_make_word(c->arena, c->s + v, end - v, v, end);
+    pair->value = line_word(c, v, end);
     pair->legacy = true;
     c->in->pairs = pair;
     c->in->npairs = 1;
@@ -236,6 +245,16 @@ static void unknown_instruction(node_ctx *c, size_t start, size_t end)
     c->in->has_error = true;
 }
 
+/* The keyword as written: nearly always the upper-case name, whose static
+ * text it then shares instead of a copy. */
+static df_word keyword_word(ed_arena *arena, const char *s, size_t start, size_t end, df_kind kind)
+{
+    const char *name = df_kind_name(kind); /* of the same length when not NULL */
+    if (name && memcmp(name, s + start, end - start) == 0)
+        return (df_word){.text = name, .len = end - start, .lstart = start, .lend = end};
+    return df_make_word(arena, s + start, end - start, start, end);
+}
+
 void df_build_node(ed_arena *arena, df_file *file, df_instr *in, const char *s, size_t len)
 {
     node_ctx c = {arena, file, in, s};
@@ -244,8 +263,8 @@ void df_build_node(ed_arena *arena, df_file *file, df_instr *in, const char *s, 
     size_t kw_end = start;
     while (kw_end < end && !df_is_ws_class(s[kw_end]))
         kw_end++;
-    in->keyword = df_make_word(arena, s + start, kw_end - start, start, kw_end);
     in->kind = df_kind_from_word(s + start, kw_end - start);
+    in->keyword = keyword_word(arena, s, start, kw_end, in->kind);
 
     size_t args = end;
     if (kw_end < end) {
