@@ -190,6 +190,50 @@ static void test_word_positions(void **state)
     ed_arena_free(arena);
 }
 
+/* A word written as it reads stores no position map (its offsets are
+ * start, start+1, ...); one with quotes or escapes inside keeps one. */
+static void test_word_position_maps(void **state)
+{
+    (void)state;
+    ed_arena *arena = ed_arena_new();
+    const char *t = "pip install torch==2.5 \"a b\" x\\y && sh -c 'pip install numpy'";
+    sh_script *s = sh_parse(arena, t, strlen(t));
+    assert_int_equal(s->ncmds, 3);
+    const sh_command *c = &s->cmds[0];
+    assert_int_equal(c->nwords, 5);
+    const sh_word *plain = &c->words[2], *quoted = &c->words[3], *escaped = &c->words[4];
+    assert_true(plain->exact);
+    assert_null(plain->pos);
+    assert_int_equal(sh_word_pos(plain, 5), plain->start + 5);
+    size_t a, b;
+    sh_word_span(plain, 0, 5, &a, &b);
+    assert_source(t, a, b, "torch");
+    sh_word_span(plain, 7, 7, &a, &b); /* empty range at text[7] */
+    assert_int_equal(a, plain->start + 7);
+    assert_int_equal(b, a);
+    assert_true(quoted->exact);
+    assert_non_null(quoted->pos);
+    sh_word_span(quoted, 0, 3, &a, &b);
+    assert_source(t, a, b, "a b");
+    assert_non_null(escaped->pos);
+    assert_source(t, sh_word_pos(escaped, 1), sh_word_pos(escaped, 1) + 1, "y");
+    /* a slice of a plain word is plain from its own start */
+    const sh_word *version = sh_word_slice(arena, plain, 7, plain->len);
+    assert_true(version->exact);
+    assert_null(version->pos);
+    assert_source(t, version->start, version->end, "2.5");
+    /* the payload word has a map (its text starts after the quote); the
+     * words inside it are contiguous in the script again */
+    assert_non_null(s->cmds[1].words[2].pos);
+    const sh_word *numpy = &s->cmds[2].words[2];
+    assert_true(numpy->exact);
+    assert_null(numpy->pos);
+    assert_source(t, numpy->start, numpy->end, "numpy");
+    sh_word_span(numpy, 1, 3, &a, &b);
+    assert_source(t, a, b, "um");
+    ed_arena_free(arena);
+}
+
 static void test_word_flags(void **state)
 {
     (void)state;
@@ -587,6 +631,7 @@ static void test_null_and_nul(void **state)
 
 static const struct CMUnitTest other_tests[] = {
     cmocka_unit_test(test_word_positions),
+    cmocka_unit_test(test_word_position_maps),
     cmocka_unit_test(test_word_flags),
     cmocka_unit_test(test_payload_positions_single_quoted),
     cmocka_unit_test(test_payload_positions_with_escapes),
