@@ -525,6 +525,31 @@ static void test_thirty_thousand_installs(void **state)
     remove_file("installs.Dockerfile");
 }
 
+/* 60,000 pragmas stacked above one RUN, a bare '#' in the middle: each
+ * pragma looked for its instruction from the first one, and checked every
+ * line below it (40,000 stacked took 4.2 s). Found by `make bench-sweep`. */
+static void test_stacked_pragmas(void **state)
+{
+    (void)state;
+    FILE *f = create("stacked.Dockerfile");
+    fputs("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n", f);
+    for (int i = 0; i < 30000; i++)
+        fputs("# env-doctor ignore=ED201\n", f);
+    fputs("#\n", f); /* the pragmas above it attach to nothing */
+    for (int i = 0; i < 30000; i++)
+        fputs("# env-doctor ignore=ED210\n", f);
+    fputs("RUN pip install torch\n", f);
+    fclose(f);
+    run_result r = run_bounded("dockerfile stacked.Dockerfile", NULL);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(count_lines_with(r.out, "[ED201 torch-missing-index-url]"), 1);
+    assert_int_equal(count_lines_with(r.out, "[ED210"), 0);
+    assert_int_equal(count_lines_with(r.out, "it is not directly above an instruction"), 30000);
+    assert_int_equal(count_lines_with(r.out, "[ED"), 30001);
+    done(&r);
+    remove_file("stacked.Dockerfile");
+}
+
 /* A pragma above each of 20,000 services: each pragma walked every tree
  * to find its key, and each comment was compared with all before it. */
 static void test_twenty_thousand_compose_pragmas(void **state)
@@ -802,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_deeply_nested_substitutions),
         cmocka_unit_test(test_nested_shell_payloads),
         cmocka_unit_test(test_thirty_thousand_installs),
+        cmocka_unit_test(test_stacked_pragmas),
         cmocka_unit_test(test_twenty_thousand_compose_pragmas),
         cmocka_unit_test(test_ten_thousand_stages),
         cmocka_unit_test(test_invalid_utf8_everywhere),

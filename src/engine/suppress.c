@@ -371,7 +371,32 @@ static bool bare_comment(const ed_source *src, unsigned line, size_t hash)
     return at == e;
 }
 
-static void attach_dockerfile(const ed_ctx *ctx, ed_pragma *p, unsigned line)
+/* Where the pragmas of a Dockerfile attach. Pragmas come in line order, so
+ * both parts only move forward: a scan from the first instruction, or of
+ * the lines below each pragma, was quadratic for many pragmas. */
+typedef struct attach_cursor {
+    size_t next;       /* the first instruction after the last pragma's line */
+    size_t gap_instr;  /* the instruction whose gap above was scanned (SIZE_MAX: none) */
+    unsigned gap_stop; /* the last line of that gap that stops a pragma above it
+                          from attaching (code, a bare '#'), 0 when none */
+} attach_cursor;
+
+/* The last line between instruction i and the one before it that stops a
+ * pragma from attaching to instruction i. */
+static unsigned gap_stop(const ed_ctx *ctx, size_t i)
+{
+    const df_file *file = ctx->dockerfile;
+    const ed_source *src = ctx->src;
+    unsigned top = i > 0 ? file->instrs[i - 1].end_line : 0;
+    for (unsigned l = file->instrs[i].start_line - 1; l > top; l--) {
+        size_t hash = comment_at(src, l);
+        if (hash == (size_t)-1 ? !blank_line(src, l) : bare_comment(src, l, hash))
+            return l;
+    }
+    return 0;
+}
+
+static void attach_dockerfile(const ed_ctx *ctx, ed_pragma *p, unsigned line, attach_cursor *c)
 {
     const df_file *file = ctx->dockerfile;
     const ed_source *src = ctx->src;
@@ -381,18 +406,20 @@ static void attach_dockerfile(const ed_ctx *ctx, ed_pragma *p, unsigned line)
         p->to = (size_t)-1;
         return;
     }
-    size_t i = 0;
+    size_t i = c->next;
     while (i < file->ninstrs && file->instrs[i].start_line <= line)
         i++;
+    c->next = i;
     p->unattached_why = "it is not directly above an instruction";
     if (i == file->ninstrs || (i > 0 && file->instrs[i - 1].end_line >= line))
         return;
     const df_instr *in = &file->instrs[i];
-    for (unsigned l = line + 1; l < in->start_line; l++) {
-        size_t hash = comment_at(src, l);
-        if (hash == (size_t)-1 ? !blank_line(src, l) : bare_comment(src, l, hash))
-            return;
+    if (c->gap_instr != i) {
+        c->gap_instr = i;
+        c->gap_stop = gap_stop(ctx, i);
     }
+    if (c->gap_stop > line)
+        return;
     if (p->scope == ED_PRAGMA_STAGE) {
         if (in->kind != DF_FROM) {
             p->unattached_why = "a stage pragma must stand above a FROM";
@@ -418,6 +445,7 @@ void ed_suppress_dockerfile(ed_ctx *ctx)
     const df_file *file = ctx->dockerfile;
     pragma_list l = {0};
     size_t at = 0; /* the instruction the line may belong to */
+    attach_cursor cursor = {.next = 0, .gap_instr = SIZE_MAX, .gap_stop = 0};
     for (unsigned line = 1; line <= src->line_count; line++) {
         size_t hash = comment_at(src, line);
         if (hash == (size_t)-1)
@@ -432,7 +460,7 @@ void ed_suppress_dockerfile(ed_ctx *ctx)
         ed_pragma p;
         if (!ed_pragma_parse(ctx->arena, src->data, hash, e, &p))
             continue;
-        attach_dockerfile(ctx, &p, line);
+        attach_dockerfile(ctx, &p, line, &cursor);
         push_pragma(ctx->arena, &l, &p);
     }
     if (l.n)
