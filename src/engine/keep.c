@@ -4,10 +4,33 @@
 #include <string.h>
 
 #include "envdoctor/engine.h"
+#include "envdoctor/strmap.h"
 
 static const char *keep_str(ed_arena *to, const char *s)
 {
     return s ? ed_arena_strdup(to, s) : NULL;
+}
+
+/* The texts of one result's findings, each kept once: a file's findings
+ * often repeat a message or a fix word for word (one per `pip install
+ * torch` line), and a kept copy per finding would cost as much as the
+ * findings themselves. The index lives in a scratch arena. */
+typedef struct keeper {
+    ed_arena *to;
+    ed_arena *scratch;
+    ed_strmap kept; /* text -> its copy in `to` */
+} keeper;
+
+static const char *keep_text(keeper *k, const char *s)
+{
+    if (!s)
+        return NULL;
+    void *copy;
+    if (ed_strmap_get(&k->kept, s, &copy))
+        return copy;
+    const char *text = ed_arena_strdup(k->to, s);
+    ed_strmap_add(k->scratch, &k->kept, text, (void *)text);
+    return text;
 }
 
 static const ed_source *keep_source(ed_arena *to, const ed_source *from)
@@ -25,17 +48,17 @@ static const ed_source *keep_source(ed_arena *to, const ed_source *from)
     return src;
 }
 
-static const ed_fix *keep_fix(ed_arena *to, const ed_fix *from)
+static const ed_fix *keep_fix(keeper *k, const ed_fix *from)
 {
-    ed_fix *fix = ed_arena_alloc(to, sizeof *fix);
+    ed_fix *fix = ed_arena_alloc(k->to, sizeof *fix);
     *fix = *from;
-    fix->description = keep_str(to, from->description);
-    fix->replacement = keep_str(to, from->replacement);
+    fix->description = keep_text(k, from->description);
+    fix->replacement = keep_text(k, from->replacement);
     if (from->nmore) {
-        ed_edit *more = ed_arena_calloc(to, from->nmore, sizeof *more);
+        ed_edit *more = ed_arena_calloc(k->to, from->nmore, sizeof *more);
         for (size_t i = 0; i < from->nmore; i++) {
             more[i] = from->more[i];
-            more[i].replacement = keep_str(to, from->more[i].replacement);
+            more[i].replacement = keep_text(k, from->more[i].replacement);
         }
         fix->more = more;
     }
@@ -84,13 +107,14 @@ void ed_file_result_keep(ed_arena *to, const ed_file_result *from, bool with_sou
     if (!from->nfindings)
         return;
     ed_finding *findings = ed_arena_calloc(to, from->nfindings, sizeof *findings);
+    keeper k = {.to = to, .scratch = ed_arena_new()};
     args_map map;
     bool mapped = false;
     for (size_t i = 0; i < from->nfindings; i++) {
         const ed_finding *f = &from->findings[i];
         findings[i] = *f;
-        findings[i].message = keep_str(to, f->message);
-        findings[i].fix = f->fix ? keep_fix(to, f->fix) : NULL;
+        findings[i].message = keep_text(&k, f->message);
+        findings[i].fix = f->fix ? keep_fix(&k, f->fix) : NULL;
         if (f->ncombinations) {
             if (!mapped) {
                 memset(&map, 0, sizeof map);
@@ -104,5 +128,6 @@ void ed_file_result_keep(ed_arena *to, const ed_file_result *from, bool with_sou
             findings[i].combinations = combos;
         }
     }
+    ed_arena_free(k.scratch);
     out->findings = findings;
 }
