@@ -266,8 +266,8 @@ bench: $(BIN) $(BUILD)/bench/gen $(BUILD)/bench/peak $(BUILD)/bench/env-doctor-d
 
 # Each kind of repeated line at N and 4N copies: reports superlinear costs
 # (bench/sweep.py; BENCH_FLAGS='--copies 2500' for a quicker run).
-bench-sweep: $(BIN)
-	@python3 bench/sweep.py --bin $(BIN) $(BENCH_FLAGS)
+bench-sweep: $(BIN) $(BUILD)/bench/peak
+	@python3 bench/sweep.py --bin $(BIN) --peak $(BUILD)/bench/peak $(BENCH_FLAGS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

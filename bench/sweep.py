@@ -3,15 +3,16 @@
 
 For each kind of line or block a Dockerfile, a Compose file or an Apptainer
 definition can repeat, lints a file of N copies and one of 4N copies and
-compares env-doctor's CPU time (user + system, the lower of two runs). A
-linear path costs about 4x; anything over --limit (default 6x) is reported
-as superlinear and makes the exit status 1. This is how the quadratic paths
-of docs/performance.md, changes 20 to 24, were found. Python 3 standard
+compares env-doctor's CPU time (user + system, the lower of two runs) and
+peak memory (RSS). A linear path costs about 4x; anything over --limit
+(default 6x), in time or in memory, is reported as superlinear and makes
+the exit status 1. This is how the quadratic paths of docs/performance.md,
+changes 20 to 24, were found. The last column, peak RSS per byte of the 4N
+file, shows which kinds of line cost the most memory. Python 3 standard
 library only; nothing touches the network.
 """
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -83,12 +84,13 @@ def write(path, text):
         f.write(text)
 
 
-def cpu(binary, args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=600)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def run(peak, binary, args):
+    """CPU seconds (user + system) and peak RSS in KiB of one run, taken by
+    bench/peak (a process forked from Python would count the interpreter's
+    memory in its peak RSS)."""
+    out = subprocess.run([peak, binary] + args, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, timeout=600, check=True).stdout.split()
+    return float(out[1]), int(out[2])
 
 
 def cases(work):
@@ -110,31 +112,41 @@ def cases(work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--bin", required=True, help="the env-doctor binary")
+    ap.add_argument("--peak", required=True, help="bench/peak, built (make $(BUILD)/bench/peak)")
     ap.add_argument("--copies", type=int, default=10000,
                     help="N (default 10000; Compose: N/4); also 4N")
     ap.add_argument("--limit", type=float, default=6.0, help="the 4N/N ratio reported (default 6)")
     ap.add_argument("--only", help="cases whose name contains this text")
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
+    peak = os.path.abspath(a.peak)
     slow = []
-    print("| file | repeated | copies | CPU | CPU, 4× the copies | ratio |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| file | repeated | copies | CPU | CPU, 4× the copies | ratio | RSS ratio | RSS / byte |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory(prefix="env-doctor-sweep-") as work:
         for kind, name, path, make in cases(work):
             if a.only and a.only not in name:
                 continue
             # Compose files over 8 MiB are not parsed: fewer services
             base_n = a.copies // 4 if kind == "Compose" else a.copies
-            times = []
+            times, rss = [], []
             for n in (base_n, 4 * base_n):
                 write(path, make(n))
-                times.append(min(cpu(binary, ["lint", "--no-fail", path]) for _ in range(2)))
+                runs = [run(peak, binary, ["lint", "--no-fail", path]) for _ in range(2)]
+                times.append(min(t for t, _ in runs))
+                rss.append(min(m for _, m in runs))
+            size = os.path.getsize(path)
             ratio = times[1] / max(times[0], 1e-3)
+            # RSS includes a fixed part (the program, about 1.5 MB): the
+            # ratio is of what grows, over a 1 MB floor, so small files do not
+            # hide a memory blowup nor fake one
+            rss_ratio = max(rss[1] - 1024, 1) / max(rss[0] - 1024, 1)
             flag = " (superlinear)" if ratio > a.limit else ""
+            mflag = " (superlinear)" if rss_ratio > a.limit else ""
             print(f"| {kind} | {name} | {base_n:,} | {times[0]:.3f} s | {times[1]:.3f} s | "
-                  f"{ratio:.1f}×{flag} |",
+                  f"{ratio:.1f}×{flag} | {rss_ratio:.1f}×{mflag} | {rss[1] * 1024 / size:.0f} |",
                   flush=True)
-            if flag:
+            if flag or mflag:
                 slow.append(f"{kind}: {name}")
     if slow:
         print("superlinear: " + "; ".join(slow), file=sys.stderr)
