@@ -36,10 +36,11 @@ static const char *join(ed_ctx *ctx, const char *list, const char *item, bool la
 /* The CUDA of a CUDA image stage `s` copies files from (COPY --from). */
 static bool copied_cuda(ed_ctx *ctx, const gpu_stage *s, kb_version *out)
 {
-    const df_model *df = ctx->model;
-    for (size_t i = 0; i < df->nedges; i++) {
-        const df_stage_edge *e = &df->edges[i];
-        if (e->stage != s->stage->index || e->from_stage < 0)
+    size_t n;
+    const df_stage_edge *edges = df_model_stage_edges(ctx->model, s->stage->index, &n);
+    for (size_t i = 0; i < n; i++) {
+        const df_stage_edge *e = &edges[i];
+        if (e->from_stage < 0)
             continue;
         const kb_image_facts *f = &ctx->gpu->stages[e->from_stage].image;
         if (f->vendor == KB_VENDOR_NVIDIA && f->cuda.minor >= 0 && !f->cuda_unverified) {

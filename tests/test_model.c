@@ -152,6 +152,39 @@ static void test_copy_from_index_image_and_mount(void **state)
     assert_int_equal(m->edges[2].from_stage, 0);
 }
 
+static void test_edges_of_a_stage_and_an_instruction(void **state)
+{
+    df_model *m = build("FROM a AS one\nCOPY --from=x /x /y\n"
+                        "FROM b AS two\nRUN true\n"
+                        "FROM c\nCOPY --from=one /x /y\nONBUILD COPY --from=two /x /y\n"
+                        "RUN --mount=from=one,target=/c --mount=from=two,target=/d true\n",
+                        NULL, 0);
+    const df_file *f = m->file;
+    assert_int_equal(m->nedges, 4);
+    size_t n;
+    const df_stage_edge *e = df_model_stage_edges(m, 0, &n);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(e, &m->edges[0]);
+    assert_null(df_model_stage_edges(m, 1, &n)); /* no edges */
+    assert_int_equal(n, 0);
+    e = df_model_stage_edges(m, 2, &n);
+    assert_int_equal(n, 3);
+    assert_ptr_equal(e, &m->edges[1]);
+    assert_null(df_model_stage_edges(m, 3, &n)); /* past the last stage */
+    /* the RUN with two mounts has two edges; the ONBUILD trigger none */
+    e = df_model_instr_edges(m, &f->instrs[7], &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].from, "one");
+    assert_string_equal(e[1].from, "two");
+    e = df_model_instr_edges(m, &f->instrs[5], &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(e->from_stage, 0);
+    assert_null(df_model_instr_edges(m, &f->instrs[6], &n));
+    assert_null(df_model_instr_edges(m, f->instrs[6].trigger, &n));
+    assert_int_equal(n, 0);
+    assert_null(df_model_instr_edges(m, &f->instrs[3], &n));
+}
+
 static void test_platform_and_invalid_reference(void **state)
 {
     df_model *m = build("ARG ARCH=arm64\nFROM --platform=linux/${ARCH} Nvidia/CUDA:12\n", NULL, 0);
@@ -184,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_stages_and_names, teardown),
         cmocka_unit_test_teardown(test_chain_of_three, teardown),
+        cmocka_unit_test_teardown(test_edges_of_a_stage_and_an_instruction, teardown),
         cmocka_unit_test_teardown(test_global_args_in_from, teardown),
         cmocka_unit_test_teardown(test_build_args_override_defaults, teardown),
         cmocka_unit_test_teardown(test_global_args_invisible_in_stage_unless_redeclared, teardown),

@@ -44,7 +44,8 @@ typedef struct df_stage {
     size_t nvars;
 } df_stage;
 
-/* A COPY --from / RUN --mount from= edge to another stage. */
+/* A COPY --from / RUN --mount from= edge to another stage. The model lists
+ * them in file order (so also by stage). */
 typedef struct df_stage_edge {
     size_t stage;          /* the stage holding the instruction */
     int from_stage;        /* the stage it reads, or -1 for an image */
@@ -81,5 +82,13 @@ df_span df_var_span(const df_var *var);
 
 /* The stage whose FROM names an image (the end of the FROM chain). */
 const df_stage *df_model_root(const df_model *model, const df_stage *stage);
+
+/* The edges of stage `stage`: *n of them from the one returned (NULL when
+ * none). Binary search: no walk over every edge of the file. */
+const df_stage_edge *df_model_stage_edges(const df_model *model, size_t stage, size_t *n);
+
+/* The edges of instruction `in` of the file (its COPY --from, its RUN
+ * --mount from=), the same way; none for an ONBUILD trigger. */
+const df_stage_edge *df_model_instr_edges(const df_model *model, const df_instr *in, size_t *n);
 
 #endif

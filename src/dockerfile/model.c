@@ -618,6 +618,64 @@ static void add_edge(builder *b, size_t stage, const df_instr *in, const char *r
     m->edges[m->nedges++] = (df_stage_edge){stage, target, from, in};
 }
 
+/* ---- edges of a stage or an instruction (the list is in file order) ---- */
+
+/* The first edge whose key is not below `key`; key_of(edge) must not
+ * decrease along the list. */
+static size_t edges_lower_bound(const df_model *m, size_t key,
+                                size_t (*key_of)(const df_model *, const df_stage_edge *))
+{
+    size_t lo = 0, hi = m->nedges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_of(m, &m->edges[mid]) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static size_t edge_stage(const df_model *m, const df_stage_edge *e)
+{
+    (void)m;
+    return e->stage;
+}
+
+static size_t edge_instr(const df_model *m, const df_stage_edge *e)
+{
+    return instr_index(m, e->instr);
+}
+
+/* The edges whose key is `key`: *n of them from the one returned. */
+static const df_stage_edge *edges_with(const df_model *m, size_t key,
+                                       size_t (*key_of)(const df_model *, const df_stage_edge *),
+                                       size_t *n)
+{
+    size_t first = edges_lower_bound(m, key, key_of), end = first;
+    while (end < m->nedges && key_of(m, &m->edges[end]) == key)
+        end++;
+    *n = end - first;
+    return *n ? &m->edges[first] : NULL;
+}
+
+const df_stage_edge *df_model_stage_edges(const df_model *model, size_t stage, size_t *n)
+{
+    return edges_with(model, stage, edge_stage, n);
+}
+
+const df_stage_edge *df_model_instr_edges(const df_model *model, const df_instr *in, size_t *n)
+{
+    /* only instructions of the array have edges (not ONBUILD triggers) */
+    uintptr_t at = (uintptr_t)in, first = (uintptr_t)model->file->instrs;
+    size_t count = model->file->ninstrs;
+    if (!count || at < first || (at - first) / sizeof *in >= count) {
+        *n = 0;
+        return NULL;
+    }
+    return edges_with(model, (at - first) / sizeof *in, edge_instr, n);
+}
+
 static void note_edges(builder *b, size_t stage, const df_instr *in)
 {
     for (size_t i = 0; i < in->nflags; i++) {

@@ -131,11 +131,10 @@ static kb_tri stage_nvcc(const gpu_stage *s)
 /* Whether what `in` copies from (its --from stage or image) has nvcc. */
 static kb_tri source_nvcc(gpu_builder *b, const df_instr *in, const char **from)
 {
-    const df_model *df = b->model->df;
-    for (size_t i = 0; i < df->nedges; i++) {
-        const df_stage_edge *e = &df->edges[i];
-        if (e->instr != in)
-            continue;
+    size_t n;
+    const df_stage_edge *edges = df_model_instr_edges(b->model->df, in, &n);
+    for (size_t i = 0; i < n; i++) {
+        const df_stage_edge *e = &edges[i];
         *from = e->from;
         if (e->from_stage >= 0)
             return stage_nvcc(&b->model->stages[e->from_stage]);
@@ -150,16 +149,20 @@ static kb_tri source_nvcc(gpu_builder *b, const df_instr *in, const char **from)
     return KB_UNKNOWN; /* from the build context */
 }
 
-static void copy(gpu_builder *b, gpu_stage *s, const df_instr *in, size_t index, bool onbuild)
+/* A COPY or ADD of /usr/local/cuda at instruction `index`; `next` is the
+ * number of the stage's commands up to that instruction (they are in file
+ * order), so none is counted again. */
+static void copy(gpu_builder *b, gpu_stage *s, const df_instr *in, size_t index, bool onbuild,
+                 size_t next)
 {
     if ((in->kind != DF_COPY && in->kind != DF_ADD) || in->has_error)
         return;
     for (size_t k = 0; k < in->nargs; k++) {
         if (strncmp(in->args[k].text, "/usr/local/cuda", 15) != 0)
             continue;
-        size_t before = 0;
-        while (before < s->ncmds && s->cmds[before].index < index)
-            before++;
+        size_t before = next; /* the commands before the instruction */
+        while (before > 0 && s->cmds[before - 1].index >= index)
+            before--;
         const char *from = NULL;
         kb_tri nvcc = source_nvcc(b, in, &from);
         const char *what = from ? ed_arena_printf(b->arena, "%s from %s", in->args[k].text, from)
@@ -185,9 +188,9 @@ void gpu_find_cuda_installs(gpu_builder *b, gpu_stage *s)
             wheels(b, s, next);
         }
         if (in->kind == DF_ONBUILD && in->trigger)
-            copy(b, s, in->trigger, i, true);
+            copy(b, s, in->trigger, i, true, next);
         else
-            copy(b, s, in, i, false);
+            copy(b, s, in, i, false, next);
     }
 }
 

@@ -169,11 +169,11 @@ static bool env_evidence(const gpu_stage *s, evidence *e)
 /* COPY --from a GPU stage: the files (site-packages, binaries) need a GPU. */
 static bool copy_evidence(gpu_builder *b, const gpu_stage *s, evidence *e)
 {
-    const df_model *df = b->model->df;
-    for (size_t i = 0; i < df->nedges; i++) {
-        const df_stage_edge *edge = &df->edges[i];
-        if (edge->stage != s->stage->index || edge->from_stage < 0 ||
-            !b->model->stages[edge->from_stage].gpu_intended)
+    size_t n;
+    const df_stage_edge *edges = df_model_stage_edges(b->model->df, s->stage->index, &n);
+    for (size_t i = 0; i < n; i++) {
+        const df_stage_edge *edge = &edges[i];
+        if (edge->from_stage < 0 || !b->model->stages[edge->from_stage].gpu_intended)
             continue;
         e->why = ed_arena_printf(b->arena, "copies files from the GPU stage %s", edge->from);
         e->span = edge->instr->keyword.span;
