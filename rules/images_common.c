@@ -91,12 +91,8 @@ images_use *images_uses(ed_ctx *ctx, bool with_copies, size_t *n)
     from_uses(ctx, &list);
     if (with_copies)
         copy_uses(ctx, &list);
-    *n = list.len / sizeof(images_use);
-    images_use *uses = NULL;
-    if (*n) {
-        uses = ed_arena_calloc(ctx->arena, *n, sizeof *uses);
-        memcpy(uses, list.data, *n * sizeof *uses);
-    }
+    images_use *uses = ed_buf_copy(&list, ctx->arena);
+    *n = list.len / sizeof *uses;
     ed_buf_free(&list);
     return uses;
 }

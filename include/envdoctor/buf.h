@@ -23,6 +23,10 @@ void ed_buf_reset(ed_buf *buf);
 void ed_buf_free(ed_buf *buf);
 /* Copies the content into the arena (NUL-terminated) and resets the buffer. */
 char *ed_buf_to_arena(ed_buf *buf, ed_arena *arena);
+/* An arena copy of the buffer's bytes (NULL when there are none), aligned
+ * for any type: an array collected in a buffer, kept at its exact size
+ * (an arena array grown by doubling would leave every outgrown copy). */
+void *ed_buf_copy(const ed_buf *buf, ed_arena *arena);
 /* Returns the heap string (caller frees) and leaves the buffer empty. */
 char *ed_buf_take(ed_buf *buf);
 

@@ -77,6 +77,15 @@ char *ed_buf_to_arena(ed_buf *buf, ed_arena *arena)
     return s;
 }
 
+void *ed_buf_copy(const ed_buf *buf, ed_arena *arena)
+{
+    if (!buf->len)
+        return NULL;
+    void *copy = ed_arena_alloc(arena, buf->len);
+    memcpy(copy, buf->data, buf->len);
+    return copy;
+}
+
 char *ed_buf_take(ed_buf *buf)
 {
     char *s = buf->data;

@@ -877,12 +877,8 @@ static size_t sh_payload_budget(size_t len)
 static sh_script *sh_result(sh_out *out)
 {
     sh_script *script = ed_arena_calloc(out->arena, 1, sizeof *script);
+    script->cmds = ed_buf_copy(&out->cmds, out->arena);
     script->ncmds = out->cmds.len / sizeof *script->cmds;
-    if (script->ncmds) {
-        sh_command *cmds = ed_arena_calloc(out->arena, script->ncmds, sizeof *cmds);
-        memcpy(cmds, out->cmds.data, script->ncmds * sizeof *cmds);
-        script->cmds = cmds;
-    }
     ed_buf_free(&out->cmds);
     ed_buf_free(&out->words);
     return script;

@@ -900,10 +900,9 @@ bool sh_pkgcmd_parse(ed_arena *arena, const sh_command *cmd, sh_pkgcmd *out)
     ed_buf reqs = ED_BUF_INIT;
     sh_scan sc = {.arena = arena, .out = out, .reqs = &reqs};
     bool known = sh_parse_command(&sc, cmd);
-    out->nreqs = known ? reqs.len / sizeof *out->reqs : 0;
-    if (out->nreqs) {
-        out->reqs = ed_arena_calloc(arena, out->nreqs, sizeof *out->reqs);
-        memcpy(out->reqs, reqs.data, out->nreqs * sizeof *out->reqs);
+    if (known) {
+        out->reqs = ed_buf_copy(&reqs, arena);
+        out->nreqs = reqs.len / sizeof *out->reqs;
     }
     ed_buf_free(&reqs);
     return known;
